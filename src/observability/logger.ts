@@ -1,0 +1,44 @@
+import { type Logger, type LoggerOptions, pino } from 'pino';
+
+export type { Logger } from 'pino';
+
+/** Field paths whose values are replaced with "[redacted]" in every log line. */
+export const REDACT_PATHS: readonly string[] = [
+  '*.token',
+  '*.apiKey',
+  '*.password',
+  '*.secret',
+  '*.hmacKey',
+  '*.privateKey',
+  'req.headers.authorization',
+  'req.headers["x-ignition-api-token"]',
+  'req.headers["x-hub-signature-256"]',
+  'req.headers["x-hub-signature"]',
+  'req.headers["x-gitlab-token"]',
+  'req.headers["x-gitea-signature"]',
+  'req.headers["x-hub-signature"]',
+];
+
+export interface LoggerConfig {
+  readonly level?: string;
+  readonly name?: string;
+  /** Where lines go; defaults to stdout. Tests pass a stream to read lines back. */
+  readonly destination?: NodeJS.WritableStream;
+}
+
+/** Creates the root structured (JSON) logger. Only `src/bin/` calls this; everything else receives a logger. */
+export function createLogger(config: LoggerConfig = {}): Logger {
+  const options: LoggerOptions = {
+    level: config.level ?? 'info',
+    redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+  };
+  if (config.name !== undefined) options.name = config.name;
+  return config.destination === undefined ? pino(options) : pino(options, config.destination);
+}
+
+/** A logger that drops everything; for library callers that do not care. */
+export function createSilentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
