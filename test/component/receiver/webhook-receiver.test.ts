@@ -1,0 +1,115 @@
+import { createHmac } from 'node:crypto';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/observability/index.ts';
+import { createWebhookReceiver, type WebhookEvent } from '../../../src/webhooks/index.ts';
+
+const KEY = 'receiver-component-key';
+
+let server: Server;
+let base: string;
+let events: WebhookEvent[];
+let logLines: string;
+
+beforeEach(async () => {
+  events = [];
+  logLines = '';
+  const destination = new PassThrough();
+  destination.on('data', (chunk: Buffer) => {
+    logLines += chunk.toString();
+  });
+  server = createServer(
+    createWebhookReceiver({
+      lookupSecret: async (ns, name) =>
+        ns === 'site1' && name === 'proveit-sync' ? Buffer.from(KEY) : undefined,
+      onAccepted: async (event) => {
+        events.push(event);
+        return { accepted: true, ref: event.ref };
+      },
+      bodyLimitBytes: 1024,
+      logger: createLogger({ level: 'debug', destination }),
+    }),
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterEach(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+function signedGithub(body: string): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'x-github-event': 'push',
+    'x-github-delivery': 'abc-1',
+    'x-hub-signature-256': `sha256=${createHmac('sha256', KEY).update(body).digest('hex')}`,
+  };
+}
+
+describe('webhook receiver over HTTP', () => {
+  it('a signed GitHub tag push → 202 JSON with the ref; secrets and body are not logged', async () => {
+    const body = JSON.stringify({ ref: 'refs/tags/2.0.0', after: 'a'.repeat(40), deleted: false });
+    const res = await fetch(`${base}/webhook/site1/proveit-sync`, {
+      method: 'POST',
+      headers: signedGithub(body),
+      body,
+    });
+    expect(res.status).toBe(202);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(await res.json()).toEqual({ accepted: true, ref: 'refs/tags/2.0.0' });
+    expect(events).toHaveLength(1);
+    expect(logLines).toContain('webhook answered');
+    expect(logLines).not.toContain(KEY);
+    expect(logLines).not.toContain('sha256=');
+  });
+
+  it('GET → 405 with Allow: POST', async () => {
+    const res = await fetch(`${base}/webhook/site1/proveit-sync`);
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+    expect(await res.json()).toMatchObject({ error: 'MethodNotAllowed' });
+  });
+
+  it('a chunked body over the limit (no Content-Length) → 413 and nothing dispatched', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(
+        `${base}/webhook/site1/proveit-sync`,
+        { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.write(`{"ref":"main","pad":"${'x'.repeat(600)}`);
+      req.write(`${'y'.repeat(600)}"}`);
+      req.end();
+    });
+    expect(status).toBe(413);
+    expect(events).toEqual([]);
+  });
+
+  it('a declared Content-Length over the limit → 413 without reading the body', async () => {
+    const body = JSON.stringify({ ref: 'main', pad: 'x'.repeat(2000) });
+    const res = await fetch(`${base}/webhook/site1/proveit-sync`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+      body,
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: 'PayloadTooLarge' });
+  });
+
+  it('a forged signature → 401 whose body does not echo the request', async () => {
+    const body = JSON.stringify({ ref: 'refs/tags/evil-marker', after: 'b'.repeat(40) });
+    const headers = { ...signedGithub(body), 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` };
+    const res = await fetch(`${base}/webhook/site1/proveit-sync`, { method: 'POST', headers, body });
+    expect(res.status).toBe(401);
+    expect(await res.text()).not.toContain('evil-marker');
+    expect(events).toEqual([]);
+  });
+});
