@@ -1,2 +1,3 @@
 // The sync.ignition.io API. Import it only through this file.
+export * from './manifests/index.ts';
 export * from './v1alpha1/index.ts';

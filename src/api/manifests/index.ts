@@ -1,0 +1,9 @@
+export { type LoadedManifests, type LoadManifestsOptions, loadManifests } from './load-manifests.ts';
+export {
+  documentKey,
+  findDuplicates,
+  type ManifestSet,
+  type ParsedDocument,
+  parseManifests,
+} from './parse-manifests.ts';
+export { formatIssue, formatPath, type ValidationIssue } from './validation-issue.ts';
