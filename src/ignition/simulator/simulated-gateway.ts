@@ -1,0 +1,309 @@
+import { sleep } from '../client/backoff.ts';
+import type { ScanKind } from '../gateway-types.ts';
+import { formatGwInfo } from '../gwinfo.ts';
+import type { DataSnapshot } from './data-snapshot.ts';
+import { type FaultRule, type FaultRuleInput, selectFault } from './fault-rules.ts';
+import {
+  type GatewayWrite,
+  type GatewayWriteRecord,
+  planGatewayWrite,
+  writeFiles,
+} from './gateway-writes.ts';
+import { loadFileTokens } from './load-file-tokens.ts';
+import { ScanEngine } from './scan-engine.ts';
+import type { SimToken } from './token-auth.ts';
+import { Tripwires } from './tripwires.ts';
+import { WriteMonitor } from './write-monitor.ts';
+
+/** `running`; `starting` (restart window: /data 503); `commissioning` (first boot: /data 302 → /welcome). */
+export type Lifecycle = 'running' | 'starting' | 'commissioning';
+
+export interface DesignerInput {
+  readonly id?: string | undefined;
+  readonly user: string;
+  readonly project: string;
+  readonly address?: string | undefined;
+  /** Appear this many ms from now (immediately when absent). */
+  readonly appearAfterMs?: number | undefined;
+  /** Close this many ms after appearing (stays open when absent). */
+  readonly closeAfterMs?: number | undefined;
+}
+
+export interface DesignerRecord {
+  readonly id: string;
+  readonly user: string;
+  readonly project: string;
+  readonly address: string;
+  readonly openedAt: number;
+}
+
+export interface RequestLogEntry {
+  readonly time: number;
+  readonly method: string;
+  readonly path: string;
+  readonly tokenName: string | undefined;
+  readonly status: number;
+  readonly fault?: string;
+}
+
+export interface SimulatedGatewayOptions {
+  readonly dataDir: string;
+  readonly name: string;
+  readonly ignitionVersion: string;
+  readonly deploymentMode: string;
+  readonly tokens: readonly SimToken[];
+  readonly scanDurationMs: number;
+  readonly projectScanFrequencyS: number;
+  readonly scanLockSupported: boolean;
+  readonly lifecycle: Lifecycle;
+  readonly watchWrites: boolean;
+  readonly random: () => number;
+}
+
+/**
+ * The simulated gateway without HTTP: lifecycle, tokens, designers, modes, scans and locks, faults, logs
+ * and the gateway's own file writes. The HTTP adapters (gateway-routes, control-routes) only translate.
+ */
+export class SimulatedGateway {
+  readonly options: SimulatedGatewayOptions;
+  readonly scans: ScanEngine;
+  readonly tripwires: Tripwires;
+  readonly monitor: WriteMonitor | undefined;
+  readonly requests: RequestLogEntry[] = [];
+  readonly gatewayWrites: GatewayWriteRecord[] = [];
+  readonly faults: FaultRule[] = [];
+  readonly createdModes = new Map<string, { name: string; title: string; description: string }>();
+  lifecycle: Lifecycle;
+  /** After a commissioning reset valid tokens get 403 until cleared. */
+  commissioningReset = false;
+  #fileTokens: SimToken[] = [];
+  readonly #designers = new Map<string, DesignerRecord>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #closer = new AbortController();
+  #nextDesigner = 1;
+  #nextFault = 1;
+
+  constructor(options: SimulatedGatewayOptions) {
+    this.options = options;
+    this.lifecycle = options.lifecycle;
+    this.monitor = options.watchWrites
+      ? new WriteMonitor({
+          dataDir: options.dataDir,
+          now: Date.now,
+          lockedKinds: () => this.scans.lockedKinds(),
+        })
+      : undefined;
+    this.scans = new ScanEngine({
+      dataDir: options.dataDir,
+      now: Date.now,
+      monitor: this.monitor,
+      scanDurationMs: options.scanDurationMs,
+      closed: this.#closer.signal,
+      onSnapshot: (snap) => this.#onSnapshot(snap),
+    });
+    this.tripwires = new Tripwires(options.dataDir);
+  }
+
+  get closedSignal(): AbortSignal {
+    return this.#closer.signal;
+  }
+
+  /** Loads the data dir as a gateway does at start, arms tripwires, starts the watcher and periodic scans. */
+  async start(): Promise<void> {
+    await this.scans.reload();
+    await this.tripwires.arm();
+    this.monitor?.start();
+    const every = this.options.projectScanFrequencyS;
+    if (every > 0) {
+      const timer = setInterval(() => {
+        if (this.lifecycle === 'running' && this.scans.getLock('projects') === undefined) {
+          this.scans.requestScan('projects', 'periodic');
+        }
+      }, every * 1000);
+      timer.unref();
+      this.#timers.add(timer);
+    }
+  }
+
+  tokens(): SimToken[] {
+    const names = new Set(this.options.tokens.map((t) => t.name));
+    return [...this.options.tokens, ...this.#fileTokens.filter((t) => !names.has(t.name))];
+  }
+
+  snapshot(kind: ScanKind): DataSnapshot | undefined {
+    return this.scans.snapshot(kind);
+  }
+
+  modes(): { name: string; title: string; description: string; resourceCount: number }[] {
+    const config = this.snapshot('config');
+    const out = new Map<
+      string,
+      { name: string; title: string; description: string; resourceCount: number }
+    >();
+    for (const m of [...Object.values(config?.modes ?? {}), ...this.createdModes.values()]) {
+      const resourceCount = Object.values(config?.resources ?? {}).filter(
+        (r) => r.collection === m.name,
+      ).length;
+      out.set(m.name, { name: m.name, title: m.title, description: m.description, resourceCount });
+    }
+    return [...out.values()];
+  }
+
+  designers(): DesignerRecord[] {
+    return [...this.#designers.values()];
+  }
+
+  addDesigner(input: DesignerInput): string {
+    const id = input.id ?? String(this.#nextDesigner++);
+    const open = (): void => {
+      this.#designers.set(id, {
+        id,
+        user: input.user,
+        project: input.project,
+        address: input.address ?? '127.0.0.1',
+        openedAt: Date.now(),
+      });
+      if (input.closeAfterMs !== undefined) this.#later(input.closeAfterMs, () => this.#designers.delete(id));
+    };
+    if (input.appearAfterMs === undefined) open();
+    else this.#later(input.appearAfterMs, open);
+    return id;
+  }
+
+  removeDesigner(id: string): boolean {
+    return this.#designers.delete(id);
+  }
+
+  addFault(input: FaultRuleInput): FaultRule {
+    const rule: FaultRule = { ...input, id: `f${this.#nextFault++}`, hits: 0 };
+    this.faults.push(rule);
+    return rule;
+  }
+
+  clearFaults(id?: string): void {
+    if (id === undefined) this.faults.length = 0;
+    else this.faults.splice(0, this.faults.length, ...this.faults.filter((f) => f.id !== id));
+  }
+
+  pickFault(method: string, path: string): FaultRule | undefined {
+    return selectFault(this.faults, method, path, this.options.random);
+  }
+
+  /**
+   * Restart cycle: STARTING for `startingMs` (StatusPing STARTING, /data 503), then the snapshot is reloaded
+   * from disk; the gateway comes back `running` or, with `commissioning`, in first-boot commissioning.
+   * Resolves when the gateway is back.
+   */
+  async restart(options: { startingMs?: number; thenCommissioning?: boolean } = {}): Promise<void> {
+    this.lifecycle = 'starting';
+    this.#designers.clear();
+    await sleep(options.startingMs ?? 2_000, this.#closer.signal);
+    await this.scans.reload();
+    this.lifecycle = options.thenCommissioning === true ? 'commissioning' : 'running';
+  }
+
+  /** Finishes commissioning; with `reset`, security-properties are rewritten and tokens get 403. */
+  async completeCommissioning(options: { reset?: boolean } = {}): Promise<void> {
+    if (options.reset === true) {
+      this.commissioningReset = true;
+      await this.gatewayWrite({
+        type: 'ui-edit',
+        resource: 'ignition/security-properties',
+        config: {
+          readPermissions: {
+            type: 'AllOf',
+            securityLevels: [
+              {
+                name: 'Authenticated',
+                children: [{ name: 'Roles', children: [{ name: 'Administrator', children: [] }] }],
+              },
+            ],
+          },
+          writePermissions: {
+            type: 'AllOf',
+            securityLevels: [
+              {
+                name: 'Authenticated',
+                children: [{ name: 'Roles', children: [{ name: 'Administrator', children: [] }] }],
+              },
+            ],
+          },
+        },
+      });
+    }
+    this.lifecycle = 'running';
+  }
+
+  async gatewayWrite(write: GatewayWrite): Promise<GatewayWriteRecord> {
+    const now = Date.now();
+    const files = await planGatewayWrite(this.options.dataDir, write, now);
+    for (const p of Object.keys(files)) this.monitor?.markOwnWrite(p);
+    await writeFiles(this.options.dataDir, files);
+    await this.tripwires.acceptOwnWrites(Object.keys(files));
+    const record = { time: now, type: write.type, files };
+    this.gatewayWrites.push(record);
+    return record;
+  }
+
+  gwinfoText(): string {
+    const status =
+      this.lifecycle === 'running'
+        ? 'RUNNING'
+        : this.lifecycle === 'starting'
+          ? 'STARTING'
+          : 'NEEDS_COMMISSIONING';
+    return formatGwInfo([
+      ['ContextStatus', status],
+      ['PlatformName', this.options.name],
+      ['Version', this.options.ignitionVersion.split(' ')[0] ?? this.options.ignitionVersion],
+      ['PlatformEdition', 'standard'],
+      ['RedundancyStatus', 'Independent'],
+      ['RedundantState', 'Good'],
+      ['RedundantNodeActiveStatus', 'Active'],
+    ]);
+  }
+
+  statusPing(): { state: string; details?: string } {
+    if (this.lifecycle === 'starting') return { state: 'STARTING' };
+    if (this.lifecycle === 'commissioning') return { state: 'RUNNING', details: 'COMMISSIONING' };
+    return { state: 'RUNNING' };
+  }
+
+  gatewayInfo(port: number): Record<string, unknown> {
+    return {
+      name: this.options.name,
+      redundancyRole: 'Independent',
+      redundantPeerAddress: '',
+      edition: 'standard',
+      hostname: 'localhost',
+      port: String(port),
+      ignitionVersion: this.options.ignitionVersion,
+      deploymentMode: this.options.deploymentMode,
+      timeZone: 'Coordinated Universal Time',
+      timeZoneId: 'UTC',
+      jvmVersion: '17.0.13+11',
+      allowUnsignedModules: false,
+      license: { mode: 'trial', validForVersion: '8.3', expirationDate: null, licenseRestrictions: [] },
+    };
+  }
+
+  close(): void {
+    this.#closer.abort(new Error('simulator closed'));
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    this.monitor?.close();
+  }
+
+  #later(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      fn();
+    }, ms);
+    timer.unref();
+    this.#timers.add(timer);
+  }
+
+  async #onSnapshot(snap: DataSnapshot): Promise<void> {
+    if (snap.kind === 'config') this.#fileTokens = await loadFileTokens(this.options.dataDir);
+  }
+}
