@@ -44,6 +44,7 @@ export const DeploymentMode = z.strictObject({
   name: withRules(
     z
       .string()
+      .max(63, 'must be at most 63 characters')
       .regex(
         new RegExp(DEPLOYMENT_MODE_NAME_PATTERN),
         'must be a collection name: letters, digits, "-" or "_", starting with a letter or digit, at most 63',
@@ -66,6 +67,7 @@ export const DesignerSessionPolicy = z.enum(
 );
 export type DesignerSessionPolicy = z.output<typeof DesignerSessionPolicy>;
 
+export const MAX_VARS = 64;
 export const VAR_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
 
 export const SyncProfileSpec = z.strictObject({
@@ -88,7 +90,12 @@ export const SyncProfileSpec = z.strictObject({
   designerSessionPolicy: DesignerSessionPolicy.default(Defaults.designerSessionPolicy).describe(
     'What a sync does while Designer sessions are open: proceed, wait for them to close, or fail.',
   ),
-  vars: withRules(z.record(z.string(), z.string().max(4096)), [
+  vars: withRules(z.record(z.string(), z.string().max(4096)).meta({ maxProperties: MAX_VARS }), [
+    {
+      message: `must have at most ${MAX_VARS} entries`,
+      cel: `self.size() <= ${MAX_VARS}`,
+      check: (v) => Object.keys(v).length <= MAX_VARS,
+    },
     {
       message: 'variable names must match [A-Za-z_][A-Za-z0-9_]*',
       cel: `self.all(k, k.matches('${VAR_NAME_PATTERN}'))`,
