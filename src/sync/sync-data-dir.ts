@@ -1,0 +1,296 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from '../observability/index.ts';
+import { applyPlan } from './apply-plan.ts';
+import { computeDesiredTree } from './desired-tree.ts';
+import { DirChainGuard } from './dir-chain-guard.ts';
+import { gatherIncrementalFacts } from './gather-incremental.ts';
+import { hashPairs } from './hash-pairs.ts';
+import { createLimiter, type Limiter } from './limiter.ts';
+import { type ChildEntry, computeManagedRoots } from './managed-roots.ts';
+import type { Manifest, SyncState } from './manifest.ts';
+import { ManifestStore } from './manifest-store.ts';
+import { type ResolvedMapping, type ResolvedProfile, resolveProfile } from './mappings.ts';
+import { planFullSync } from './plan-full.ts';
+import { computeIncrementalCandidates, planIncrementalSync } from './plan-incremental.ts';
+import type { SourceChange, SyncProfileInput } from './profile.ts';
+import { scanLiveRoots } from './scan-live.ts';
+import { checkMappingSource, listSourceChildren, scanMappingSource } from './scan-source.ts';
+import { hasFileOperations, type ManifestEntry, type SkippedPath, type SyncPlan } from './sync-plan.ts';
+import { type SyncResult, summarizePlan } from './sync-result.ts';
+
+export interface SyncInput {
+  /** The checked-out worktree of `commit`. */
+  readonly sourceDir: string;
+  readonly commit: string;
+  /** The gateway data directory. */
+  readonly dataDir: string;
+  readonly profile: SyncProfileInput;
+  /** The IgnitionSync's `excludePatterns` (the profile's own are in `profile`). */
+  readonly excludePatterns?: readonly string[] | undefined;
+  /** `git diff --name-status <applied commit> <commit>`; enables an incremental plan. */
+  readonly changes?: readonly SourceChange[] | undefined;
+  /** The commit `changes` start from; when given it must equal the applied commit to be used. */
+  readonly changesFrom?: string | undefined;
+  readonly dryRun?: boolean | undefined;
+  /** Full hash comparison that also reports drift. */
+  readonly verify?: boolean | undefined;
+  readonly concurrency?: number | undefined;
+  readonly logger?: Logger | undefined;
+}
+
+/** A plan plus what committing it needs. Produced by `planSync` (reads only, never writes). */
+export interface PlannedSync {
+  readonly plan: SyncPlan;
+  readonly profile: ResolvedProfile;
+  readonly state: SyncState | null;
+  /** The trusted manifest of the applied state, if any. */
+  readonly manifest: Manifest | null;
+}
+
+/** The commit the data dir was last fully synced to, or null (never synced, interrupted, state lost). */
+export async function readAppliedState(dataDir: string): Promise<{ commit: string } | null> {
+  const state = await new ManifestStore(dataDir).readState();
+  return state?.phase === 'applied' ? { commit: state.commit } : null;
+}
+
+/**
+ * Makes the data dir's managed roots equal to the profile's view of `commit`: plans (incrementally from
+ * `changes` when the manifest is trusted, otherwise by full comparison), then applies unless `dryRun`.
+ *
+ * @example
+ * const applied = await readAppliedState(dataDir);
+ * const changes = applied ? await git.diff({ dir, from: applied.commit, to: commit }) : undefined;
+ * const result = await syncDataDir({ sourceDir: dir, commit, dataDir, profile, changes, changesFrom: applied?.commit });
+ */
+export async function syncDataDir(input: SyncInput): Promise<SyncResult> {
+  const started = performance.now();
+  const planned = await planSync(input);
+  const { plan } = planned;
+  const plannedBytes = plan.writes.reduce((sum, w) => sum + w.size, 0);
+  if (input.dryRun === true) {
+    const result = summarizePlan(plan, {
+      dryRun: true,
+      bytesWritten: plannedBytes,
+      durationMs: elapsed(started),
+    });
+    input.logger?.info(logFields(result), 'sync planned (dry run)');
+    return result;
+  }
+  const bytesWritten = await commitPlan(planned, input);
+  const result = summarizePlan(plan, { dryRun: false, bytesWritten, durationMs: elapsed(started) });
+  input.logger?.[plan.strategy === 'noop' ? 'debug' : 'info'](logFields(result), 'sync completed');
+  return result;
+}
+
+/** Reads the source, the live data dir and the manifest, and plans. Never writes. */
+export async function planSync(input: SyncInput): Promise<PlannedSync> {
+  const profile = resolveProfile(input.profile, input.excludePatterns ?? []);
+  const store = new ManifestStore(input.dataDir);
+  const state = await store.readState();
+  const isCurrent = state?.phase === 'applied' && state.fingerprint === profile.fingerprint;
+  if (isCurrent && state.commit === input.commit && input.verify !== true) {
+    return { plan: emptyPlan(input.commit), profile, state, manifest: null };
+  }
+  const stored = await store.readManifest();
+  const trusted = isCurrent && stored !== null && stored.id === state.manifestId ? stored : null;
+  const limit = createLimiter(input.concurrency ?? 16);
+  const { active, skipped } = await checkSources(input.sourceDir, profile);
+  const context = { input, profile, active, skipped, limit };
+  const canIncremental =
+    trusted !== null &&
+    input.verify !== true &&
+    input.changes !== undefined &&
+    (input.changesFrom === undefined || (state?.phase === 'applied' && input.changesFrom === state.commit));
+  if (canIncremental && input.changes !== undefined) {
+    const plan = await planIncrementally(context, trusted.entries, input.changes);
+    if (plan !== null) return { plan, profile, state, manifest: trusted };
+  }
+  const reportDrift = input.verify === true && trusted !== null;
+  const plan = await planFully(context, stored?.entries ?? null, reportDrift ? trusted.entries : null);
+  return { plan, profile, state, manifest: trusted };
+}
+
+interface PlanContext {
+  readonly input: SyncInput;
+  readonly profile: ResolvedProfile;
+  readonly active: readonly ResolvedMapping[];
+  readonly skipped: readonly SkippedPath[];
+  readonly limit: Limiter;
+}
+
+async function checkSources(
+  sourceDir: string,
+  profile: ResolvedProfile,
+): Promise<{ active: ResolvedMapping[]; skipped: SkippedPath[] }> {
+  const active: ResolvedMapping[] = [];
+  const skipped: SkippedPath[] = [];
+  for (const mapping of profile.mappings) {
+    if ((await checkMappingSource(sourceDir, mapping)) === 'missing') {
+      skipped.push({ path: mapping.source, reason: 'optional-source-missing', detail: mapping.origin });
+    } else active.push(mapping);
+  }
+  return { active, skipped };
+}
+
+async function planIncrementally(
+  ctx: PlanContext,
+  previous: ReadonlyMap<string, ManifestEntry>,
+  changes: readonly SourceChange[],
+): Promise<SyncPlan | null> {
+  const { input, profile, active } = ctx;
+  const children = new Map<number, readonly ChildEntry[]>();
+  for (const m of active) {
+    if (m.rootMode === 'children')
+      children.set(m.index, await listSourceChildren(input.sourceDir, m, profile));
+  }
+  const roots = computeManagedRoots({ profile, active, children, previous });
+  const gathered = await gatherIncrementalFacts({
+    sourceDir: input.sourceDir,
+    dataDir: input.dataDir,
+    profile,
+    candidates: computeIncrementalCandidates(profile, active, changes),
+    previous,
+    roots,
+    liveGuard: new DirChainGuard(input.dataDir),
+    sourceGuard: new DirChainGuard(input.sourceDir),
+    limit: ctx.limit,
+  });
+  if (gathered === 'needs-full') return null;
+  const skipped = [...ctx.skipped, ...gathered.skipped];
+  return planIncrementalSync({
+    commit: input.commit,
+    profile,
+    roots,
+    facts: gathered.facts,
+    previous,
+    skipped,
+  });
+}
+
+async function planFully(
+  ctx: PlanContext,
+  previousAny: ReadonlyMap<string, ManifestEntry> | null,
+  driftBaseline: ReadonlyMap<string, ManifestEntry> | null,
+): Promise<SyncPlan> {
+  const { input, profile, active, limit } = ctx;
+  const scans = await Promise.all(active.map((m) => scanMappingSource(input.sourceDir, m, profile, limit)));
+  const tree = computeDesiredTree(
+    profile,
+    scans.map((s) => s.listing),
+    (text) => Buffer.byteLength(text),
+  );
+  const children = new Map(active.map((m, i) => [m.index, scans[i]?.children ?? []] as const));
+  const roots = computeManagedRoots({ profile, active, children, previous: previousAny });
+  const live = await scanLiveRoots(input.dataDir, roots, profile, new DirChainGuard(input.dataDir), limit);
+  const hashes = await hashPairs({
+    sourceDir: input.sourceDir,
+    dataDir: input.dataDir,
+    desired: tree.desired,
+    live,
+    previous: driftBaseline,
+    limit,
+  });
+  return planFullSync({
+    commit: input.commit,
+    profile,
+    roots,
+    desired: tree.desired,
+    live,
+    ...hashes,
+    previous: driftBaseline,
+    reportDrift: driftBaseline !== null,
+    skipped: [...ctx.skipped, ...scans.flatMap((s) => s.skipped), ...tree.skipped],
+  });
+}
+
+/**
+ * Applies the plan and records it. Crash safety: before the first data operation the state is replaced by
+ * an `applying` marker, so a run killed at any point is followed by a full plan (which also removes leftover
+ * temporary files); the manifest is written only after all data, and the `applied` state (naming that
+ * manifest) last. A stale manifest can therefore never cause a skipped write.
+ */
+async function commitPlan(planned: PlannedSync, input: SyncInput): Promise<number> {
+  const { plan, profile, state, manifest } = planned;
+  if (plan.strategy === 'noop') return 0;
+  const store = new ManifestStore(input.dataDir);
+  let bytesWritten = 0;
+  const entries = new Map(plan.nextManifest);
+  if (hasFileOperations(plan)) {
+    await store.writeState({
+      version: 1,
+      phase: 'applying',
+      target: plan.commit,
+      fingerprint: profile.fingerprint,
+    });
+    const outcome = await applyPlan(plan, {
+      sourceDir: input.sourceDir,
+      dataDir: input.dataDir,
+      ...concurrency(input),
+    });
+    for (const [path, entry] of outcome.written) entries.set(path, entry);
+    bytesWritten = outcome.bytesWritten;
+  }
+  let manifestId = manifest?.id;
+  if (manifestId === undefined || hasFileOperations(plan) || !sameEntries(manifest?.entries, entries)) {
+    manifestId = randomUUID();
+    await store.writeManifest({ id: manifestId, fingerprint: profile.fingerprint, entries });
+  }
+  const next: SyncState = {
+    version: 1,
+    phase: 'applied',
+    commit: plan.commit,
+    fingerprint: profile.fingerprint,
+    manifestId,
+  };
+  if (JSON.stringify(next) !== JSON.stringify(state)) await store.writeState(next);
+  return bytesWritten;
+}
+
+function concurrency(input: SyncInput): { concurrency?: number } {
+  return input.concurrency === undefined ? {} : { concurrency: input.concurrency };
+}
+
+function sameEntries(
+  a: ReadonlyMap<string, ManifestEntry> | undefined,
+  b: ReadonlyMap<string, ManifestEntry>,
+): boolean {
+  if (a === undefined || a.size !== b.size) return false;
+  for (const [path, x] of a) {
+    const y = b.get(path);
+    if (y === undefined || x.hash !== y.hash || x.size !== y.size || x.mode !== y.mode) return false;
+  }
+  return true;
+}
+
+function emptyPlan(commit: string): SyncPlan {
+  return {
+    commit,
+    strategy: 'noop',
+    writes: [],
+    chmods: [],
+    deletes: [],
+    removeDirs: [],
+    skipped: [],
+    drift: [],
+    nextManifest: new Map(),
+  };
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 1000) / 1000;
+}
+
+function logFields(result: SyncResult): Record<string, unknown> {
+  return {
+    commit: result.commit,
+    strategy: result.strategy,
+    added: result.added.length,
+    modified: result.modified.length,
+    deleted: result.deleted.length,
+    skipped: result.skipped.length,
+    drift: result.drift.length,
+    bytesWritten: result.bytesWritten,
+    durationMs: result.durationMs,
+  };
+}
