@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { type CliIo, ExitCode } from './io.ts';
+import { registerValidateCommand } from './validate-command.ts';
 
 /**
  * A command module registers itself here. `setExitCode` records the command's result; the program
@@ -13,7 +14,7 @@ export interface CommandContext {
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
 /** Every command of `ignition-sync`, in help order. Each entry lives in its own file in this folder. */
-const COMMANDS: readonly RegisterCommand[] = [];
+const COMMANDS: readonly RegisterCommand[] = [registerValidateCommand];
 
 /** Parses `argv` (without node and script) and runs the chosen command. Resolves with the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
