@@ -20,3 +20,15 @@ export function timeRsync(sourceDir: string, dest: string): Promise<number> {
     `${dest}/`,
   ]);
 }
+
+/** `rsync -a --delete --checksum`: compares content like the engine's verification pass does. */
+export function timeRsyncChecksum(sourceDir: string, dest: string): Promise<number> {
+  return runTimed('rsync', [
+    '-a',
+    '--delete',
+    '--checksum',
+    join(sourceDir, 'projects'),
+    join(sourceDir, 'config'),
+    `${dest}/`,
+  ]);
+}

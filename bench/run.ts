@@ -1,0 +1,105 @@
+/**
+ * `npm run bench` — the benchmark suite (not part of `npm test`). See bench/README.md.
+ *
+ *   node bench/run.ts                 full run: 2k, 20k, 100k files + fan-out → bench/results/latest.{json,md}
+ *   node bench/run.ts --quick         2k only, 3 runs, 10-gateway fan-out → bench/work/quick.{json,md}
+ *   --sizes 2k,20k   --runs N   --no-fanout   --drop-caches   --seed N
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ensureBenchRepo } from './generator/ensure-bench-repo.ts';
+import { runCommand } from './measure/run-timed.ts';
+import { renderMarkdown } from './report/render-markdown.ts';
+import { runEngineSuite } from './scenarios/engine-suite.ts';
+import type { BenchResults, FanoutResult, ScenarioResult } from './scenarios/results.ts';
+
+const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
+const ROOT = join(BENCH_DIR, '..');
+const WORK_DIR = join(BENCH_DIR, 'work');
+
+/** Runs per size: chosen so the full suite stays within 15 minutes on 2 shared cores. */
+const DEFAULT_RUNS: Readonly<Record<number, number>> = { 2000: 7, 20000: 5, 100000: 3 };
+
+function parseSize(label: string): number {
+  const m = /^(\d+)(k?)$/.exec(label.trim());
+  if (m === null) throw new Error(`invalid size ${JSON.stringify(label)} (use e.g. 2k, 20k, 100k)`);
+  return Number(m[1]) * (m[2] === 'k' ? 1000 : 1);
+}
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    sizes: { type: 'string' },
+    runs: { type: 'string' },
+    'no-fanout': { type: 'boolean', default: false },
+    'drop-caches': { type: 'boolean', default: false },
+    seed: { type: 'string', default: '1' },
+  },
+});
+
+const quick = values.quick === true;
+const sizes = (values.sizes ?? (quick ? '2k' : '2k,20k,100k')).split(',').map(parseSize);
+const seed = Number(values.seed);
+const started = performance.now();
+const log = (line: string): void => {
+  process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${line}\n`);
+};
+const hasEngine = existsSync(join(ROOT, 'src/sync/index.ts'));
+const skipped: string[] = [];
+if (!hasEngine) skipped.push('engine scenarios: src/sync/index.ts not present');
+
+const repos: BenchResults['repos'][number][] = [];
+const scenarios: ScenarioResult[] = [];
+for (const size of sizes) {
+  log(`repository ${size} files (seed ${seed})`);
+  const repo = await ensureBenchRepo({ size, seed, workDir: WORK_DIR });
+  repos.push({
+    size,
+    files: { ...repo.fileCounts },
+    pack_bytes: repo.baseBytes,
+    generated_ms: repo.generatedMs,
+  });
+  const runs = values.runs !== undefined ? Number(values.runs) : quick ? 3 : (DEFAULT_RUNS[size] ?? 3);
+  scenarios.push(
+    ...(await runEngineSuite({
+      repo,
+      runs,
+      workDir: WORK_DIR,
+      dropCaches: values['drop-caches'] === true,
+      hasEngine,
+      log,
+    })),
+  );
+}
+const fanout: FanoutResult[] = [];
+if (values['no-fanout'] !== true) skipped.push('fan-out: not wired yet');
+
+const version = async (cmd: string, args: string[]): Promise<string> =>
+  (await runCommand(cmd, args)).split('\n')[0]?.trim() ?? cmd;
+const results: BenchResults = {
+  generated_at: new Date().toISOString(),
+  machine: {
+    cpus: cpus().length,
+    node: process.version,
+    git: await version('git', ['--version']),
+    rsync: (await version('rsync', ['--version'])).replace(/\s+protocol.*$/, ''),
+  },
+  options: { quick, drop_caches: values['drop-caches'] === true, seed },
+  repos,
+  scenarios,
+  fanout,
+  duration_ms: Math.round(performance.now() - started),
+  skipped,
+};
+const outDir = quick || values.sizes !== undefined ? WORK_DIR : join(BENCH_DIR, 'results');
+const outName = quick || values.sizes !== undefined ? 'partial' : 'latest';
+await mkdir(outDir, { recursive: true });
+await writeFile(join(outDir, `${outName}.json`), `${JSON.stringify(results, null, 2)}\n`);
+const markdown = renderMarkdown(results);
+await writeFile(join(outDir, `${outName}.md`), markdown);
+process.stdout.write(markdown);
+log(`done in ${(results.duration_ms / 1000).toFixed(0)} s → ${join(outDir, outName)}.{json,md}`);

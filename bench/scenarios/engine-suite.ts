@@ -1,0 +1,245 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EngineWorker } from '../engine/engine-worker-client.ts';
+import type { ChangeEntry, StepResult } from '../engine/worker-protocol.ts';
+import type { BenchRepo } from '../generator/ensure-bench-repo.ts';
+import type { CommitName } from '../generator/plan-change-series.ts';
+import { settleIo } from '../measure/settle-io.ts';
+import { median, round } from '../measure/stats.ts';
+import { timeCopy, timeRsync, timeRsyncChecksum } from './baselines.ts';
+import { diffCommits } from './commit-diff.ts';
+import type { BaselineName, EngineScenario, Sample, ScenarioResult } from './results.ts';
+
+export interface EngineSuiteOptions {
+  readonly repo: BenchRepo;
+  readonly runs: number;
+  readonly workDir: string;
+  readonly dropCaches: boolean;
+  readonly hasEngine: boolean;
+  readonly log: (line: string) => void;
+}
+
+/** A scenario moves the data dir from `from` to `to`; alternating ones swap direction every run. */
+interface ScenarioDef {
+  readonly scenario: EngineScenario;
+  readonly from: CommitName;
+  readonly to: CommitName;
+  readonly alternate: boolean;
+  /** Full hash comparison (drift check) instead of trusting the manifest. */
+  readonly verify?: boolean;
+}
+
+const INCREMENTAL: readonly ScenarioDef[] = [
+  { scenario: 'incremental-one-file', from: 'base', to: 'one-file', alternate: true },
+  { scenario: 'no-op', from: 'one-file', to: 'one-file', alternate: false },
+  { scenario: 'no-op-verify', from: 'one-file', to: 'one-file', alternate: false, verify: true },
+  { scenario: 'incremental-1pct', from: 'one-file', to: 'one-percent', alternate: true },
+  { scenario: 'project-rename', from: 'one-percent', to: 'rename', alternate: true },
+  { scenario: 'delete-heavy', from: 'rename', to: 'delete-heavy', alternate: false },
+];
+
+type TimedOp = () => Promise<number>;
+
+/**
+ * Engine-alone scenarios with their baselines on the same trees, interleaved run by run (the order
+ * rotates) so machine noise hits engine and baselines alike. Engine steps run in a worker process per
+ * scenario (its peak RSS is the scenario's RSS); untimed state moves run in a separate setup worker.
+ */
+export async function runEngineSuite(options: EngineSuiteOptions): Promise<ScenarioResult[]> {
+  const suite = new EngineSuite(options);
+  try {
+    const results = [await suite.runCold()];
+    for (const def of INCREMENTAL) results.push(await suite.runIncremental(def));
+    return results;
+  } finally {
+    await suite.close();
+  }
+}
+
+class EngineSuite {
+  readonly #o: EngineSuiteOptions;
+  readonly #dirs: { engine: string; rsync: string; cp: string };
+  readonly #diffs = new Map<string, ChangeEntry[]>();
+  #engineAt: CommitName | null = null;
+  #rsyncAt: CommitName | null = null;
+  #setup: EngineWorker | undefined;
+
+  constructor(options: EngineSuiteOptions) {
+    this.#o = options;
+    const base = join(options.workDir, 'run', String(options.repo.size));
+    this.#dirs = {
+      engine: join(base, 'engine-data'),
+      rsync: join(base, 'rsync-dest'),
+      cp: join(base, 'cp-dest'),
+    };
+  }
+
+  async runCold(): Promise<ScenarioResult> {
+    const worker = this.#o.hasEngine ? await EngineWorker.start() : undefined;
+    const samples: Record<string, number[]> = { engine: [], 'cp -a': [], 'rsync -a --delete': [] };
+    let last: StepResult | undefined;
+    for (let i = 0; i < this.#o.runs; i++) {
+      for (const dir of Object.values(this.#dirs)) await resetDir(dir);
+      this.#engineAt = null;
+      this.#rsyncAt = null;
+      const ops: [string, TimedOp][] = [
+        ['cp -a', () => timeCopy(this.#wt('base'), this.#dirs.cp)],
+        ['rsync -a --delete', () => timeRsync(this.#wt('base'), this.#dirs.rsync)],
+      ];
+      if (worker !== undefined) {
+        ops.push([
+          'engine',
+          async () => {
+            last = await this.#engineStep(worker, null, 'base');
+            return last.ms;
+          },
+        ]);
+      }
+      await this.#runRotated(ops, i, samples);
+      this.#rsyncAt = 'base';
+    }
+    return this.#result('cold', samples, last, worker);
+  }
+
+  async runIncremental(def: ScenarioDef): Promise<ScenarioResult> {
+    await this.#moveEngine(def.from);
+    await this.#moveRsync(def.from);
+    const worker = this.#o.hasEngine ? await EngineWorker.start() : undefined;
+    const samples: Record<string, number[]> = { engine: [], 'rsync -a --delete': [] };
+    if (def.verify === true) samples['rsync -a --delete --checksum'] = [];
+    let last: StepResult | undefined;
+    for (let i = 0; i < this.#o.runs; i++) {
+      const reverse = def.alternate && i % 2 === 1;
+      const from = reverse ? def.to : def.from;
+      const to = reverse ? def.from : def.to;
+      await this.#moveEngine(from);
+      await this.#moveRsync(from);
+      const ops: [string, TimedOp][] = [
+        [
+          'rsync -a --delete',
+          async () => {
+            const ms = await timeRsync(this.#wt(to), this.#dirs.rsync);
+            this.#rsyncAt = to;
+            return ms;
+          },
+        ],
+      ];
+      if (def.verify === true) {
+        ops.push(['rsync -a --delete --checksum', () => timeRsyncChecksum(this.#wt(to), this.#dirs.rsync)]);
+      }
+      if (worker !== undefined) {
+        ops.push([
+          'engine',
+          async () => {
+            last = await this.#engineStep(worker, from, to, def.verify === true);
+            return last.ms;
+          },
+        ]);
+      }
+      await this.#runRotated(ops, i, samples);
+    }
+    return this.#result(def.scenario, samples, last, worker);
+  }
+
+  async close(): Promise<void> {
+    if (this.#setup !== undefined) await this.#setup.stop();
+    this.#setup = undefined;
+  }
+
+  async #runRotated(ops: [string, TimedOp][], run: number, samples: Record<string, number[]>): Promise<void> {
+    for (let k = 0; k < ops.length; k++) {
+      const op = ops[(run + k) % ops.length];
+      if (op === undefined) continue;
+      await settleIo(this.#o.dropCaches);
+      const ms = await op[1]();
+      samples[op[0]]?.push(ms);
+    }
+  }
+
+  async #result(
+    scenario: EngineScenario,
+    samples: Record<string, number[]>,
+    last: StepResult | undefined,
+    worker: EngineWorker | undefined,
+  ): Promise<ScenarioResult> {
+    const rssKb = worker === undefined ? null : await worker.stop();
+    const engineSamples = samples.engine ?? [];
+    const engineMedian = engineSamples.length > 0 ? median(engineSamples) : null;
+    const baselines: Partial<Record<BaselineName, Sample>> = {};
+    const ratios: Partial<Record<BaselineName, number>> = {};
+    for (const name of ['cp -a', 'rsync -a --delete', 'rsync -a --delete --checksum'] as const) {
+      const values = samples[name];
+      if (values === undefined || values.length === 0) continue;
+      const m = median(values);
+      baselines[name] = { median_ms: round(m), samples_ms: values.map(round) };
+      if (engineMedian !== null) ratios[name] = round(engineMedian / m);
+    }
+    const result: ScenarioResult = {
+      scenario,
+      mode: 'engine',
+      size: this.#o.repo.size,
+      runs: this.#o.runs,
+      median_ms: engineMedian === null ? null : round(engineMedian),
+      samples_ms: engineSamples.map(round),
+      rss_mb: rssKb === null ? null : round(rssKb / 1024),
+      files:
+        last === undefined ? null : { added: last.added, modified: last.modified, deleted: last.deleted },
+      baselines,
+      ratios,
+    };
+    this.#o.log(`${scenario} @${this.#o.repo.size}: ${JSON.stringify({ engine: result.median_ms, ratios })}`);
+    return result;
+  }
+
+  #wt(name: CommitName): string {
+    return this.#o.repo.worktrees[name];
+  }
+
+  async #diff(from: CommitName, to: CommitName): Promise<ChangeEntry[]> {
+    const key = `${from}..${to}`;
+    let changes = this.#diffs.get(key);
+    if (changes === undefined) {
+      changes = await diffCommits(this.#o.repo.gitDir, this.#o.repo.commits[from], this.#o.repo.commits[to]);
+      this.#diffs.set(key, changes);
+    }
+    return changes;
+  }
+
+  async #engineStep(
+    worker: EngineWorker,
+    from: CommitName | null,
+    to: CommitName,
+    verify = false,
+  ): Promise<StepResult> {
+    const { commits } = this.#o.repo;
+    const result = await worker.run({
+      kind: 'sync',
+      dataDir: this.#dirs.engine,
+      sourceDir: this.#wt(to),
+      commit: commits[to],
+      changes: from === null ? null : await this.#diff(from, to),
+      changesFrom: from === null ? null : commits[from],
+      verify,
+      expectApplied: from === null ? null : commits[from],
+    });
+    this.#engineAt = to;
+    return result;
+  }
+
+  async #moveEngine(to: CommitName): Promise<void> {
+    if (!this.#o.hasEngine || this.#engineAt === to) return;
+    this.#setup ??= await EngineWorker.start();
+    await this.#engineStep(this.#setup, this.#engineAt, to);
+  }
+
+  async #moveRsync(to: CommitName): Promise<void> {
+    if (this.#rsyncAt === to) return;
+    await timeRsync(this.#wt(to), this.#dirs.rsync);
+    this.#rsyncAt = to;
+  }
+}
+
+async function resetDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+}

@@ -1,0 +1,81 @@
+/** Shapes of bench/results/latest.json. */
+
+export type EngineScenario =
+  | 'cold'
+  | 'incremental-one-file'
+  | 'incremental-1pct'
+  | 'no-op'
+  | 'no-op-verify'
+  | 'delete-heavy'
+  | 'project-rename';
+
+export type BaselineName =
+  | 'cp -a'
+  | 'rsync -a --delete'
+  | 'rsync -a --delete --checksum'
+  | 'git fetch + checkout + rsync';
+
+export interface Sample {
+  readonly median_ms: number;
+  readonly samples_ms: readonly number[];
+}
+
+export interface ScenarioResult {
+  readonly scenario: EngineScenario;
+  /** engine: checkout present, diff given. cycle: resolve + fetch + diff + apply through the git client. */
+  readonly mode: 'engine' | 'cycle';
+  /** Files in the base tree (size class). */
+  readonly size: number;
+  readonly runs: number;
+  /** Engine/cycle median; null when the engine was not available. */
+  readonly median_ms: number | null;
+  readonly samples_ms: readonly number[];
+  /** Peak RSS of the worker process that ran the scenario's steps. */
+  readonly rss_mb: number | null;
+  /** What the last timed run changed in the data dir (sanity check of the scenario). */
+  readonly files: {
+    readonly strategy: string;
+    readonly added: number;
+    readonly modified: number;
+    readonly deleted: number;
+  } | null;
+  readonly baselines: Partial<Record<BaselineName, Sample>>;
+  /** median_ms / baseline median. */
+  readonly ratios: Partial<Record<BaselineName, number>>;
+  readonly note?: string;
+}
+
+export interface FanoutResult {
+  readonly gateways: number;
+  readonly size: number;
+  readonly rollouts: number;
+  /** Webhook accepted (202) → every gateway synced and scanned, per rollout. */
+  readonly p50_ms: number;
+  readonly p95_ms: number;
+  readonly max_ms: number;
+  readonly samples_ms: readonly number[];
+  readonly git_requests_per_rollout: number;
+  readonly runner_rss_mb: number | null;
+  readonly note?: string;
+}
+
+export interface BenchResults {
+  readonly generated_at: string;
+  readonly machine: {
+    readonly cpus: number;
+    readonly node: string;
+    readonly git: string;
+    readonly rsync: string;
+  };
+  readonly options: { readonly quick: boolean; readonly drop_caches: boolean; readonly seed: number };
+  readonly repos: readonly {
+    size: number;
+    files: Record<string, number>;
+    pack_bytes: number;
+    generated_ms: number;
+  }[];
+  readonly scenarios: readonly ScenarioResult[];
+  readonly fanout: readonly FanoutResult[];
+  readonly duration_ms: number;
+  readonly skipped: readonly string[];
+}
