@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { type CliIo, ExitCode } from './io.ts';
+import { registerRunCommand } from './run-command.ts';
 import { registerValidateCommand } from './validate-command.ts';
 
 /**
@@ -14,7 +15,7 @@ export interface CommandContext {
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
 /** Every command of `ignition-sync`, in help order. Each entry lives in its own file in this folder. */
-const COMMANDS: readonly RegisterCommand[] = [registerValidateCommand];
+const COMMANDS: readonly RegisterCommand[] = [registerRunCommand, registerValidateCommand];
 
 /** Parses `argv` (without node and script) and runs the chosen command. Resolves with the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {

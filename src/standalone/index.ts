@@ -1,0 +1,27 @@
+export { ConcurrencyGate } from './concurrency-gate.ts';
+export { type GatewayReport, type OnceJsonGateway, toOnceJson } from './gateway-report.ts';
+export { gitAuthFromSpec } from './git-auth-from-spec.ts';
+export { type ListenAddress, parseListenAddress } from './listen-address.ts';
+export { type LoadRunConfigResult, loadRunConfig } from './load-run-config.ts';
+export { type StandaloneReason, StandaloneReasons } from './reasons.ts';
+export { RequestedRef, RequestedRefStore } from './requested-ref-store.ts';
+export {
+  type OutputFormat,
+  RunExitCode,
+  type RunStandaloneOptions,
+  runStandalone,
+} from './run-standalone.ts';
+export { type SecretRef, SecretsDir } from './secrets-dir.ts';
+export {
+  DEFAULT_NAMESPACE,
+  type GatewayRouting,
+  resolveStandaloneConfig,
+  type StandaloneConfig,
+  type StandaloneGateway,
+  type StandaloneSync,
+  syncKeyOf,
+} from './standalone-config.ts';
+export { StandaloneRunner, type StandaloneRunnerOptions } from './standalone-runner.ts';
+export { renderStatusTable, StatusBoard, type StatusRow, TtyStatusPainter } from './status-table.ts';
+export { type GatewayProgress, SyncWorker, type SyncWorkerOptions, type Trigger } from './sync-worker.ts';
+export { decideWebhookAction, type StandaloneWebhookAction } from './webhook-decision.ts';

@@ -1,0 +1,34 @@
+import { dirname, resolve } from 'node:path';
+import { formatIssue, loadManifests, type ValidationIssue } from '../api/index.ts';
+import { resolveStandaloneConfig, type StandaloneConfig } from './standalone-config.ts';
+
+export type LoadRunConfigResult =
+  | { readonly ok: true; readonly config: StandaloneConfig; readonly files: readonly string[] }
+  | { readonly ok: false; readonly problems: readonly string[] };
+
+function describe(issue: ValidationIssue): string {
+  const where = [issue.source, issue.line === undefined ? undefined : `line ${issue.line}`]
+    .filter(Boolean)
+    .join(':');
+  const what =
+    issue.kind === undefined ? '' : ` ${issue.kind}${issue.name === undefined ? '' : `/${issue.name}`}`;
+  return `${where}${what}: ${formatIssue(issue)}`;
+}
+
+/**
+ * Reads `-f` files and directories (relative to `cwd`), validates every document and every cross
+ * reference, and returns the config or all problems at once (exit code 2 territory).
+ */
+export async function loadRunConfig(paths: readonly string[], cwd: string): Promise<LoadRunConfigResult> {
+  const absolute = paths.map((p) => resolve(cwd, p));
+  const loaded = await loadManifests(absolute);
+  const problems = [...loaded.unreadable, ...loaded.issues].map(describe);
+  const { config, issues } = resolveStandaloneConfig(loaded.documents, (source) =>
+    dirname(resolve(cwd, source)),
+  );
+  problems.push(...issues.map(describe));
+  if (problems.length === 0 && config.syncs.every((s) => s.gateways.length === 0)) {
+    problems.push('no Gateway documents: nothing to sync (see examples/proveit/config/gateways.yaml)');
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, config, files: loaded.files };
+}

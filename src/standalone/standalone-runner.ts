@@ -1,0 +1,216 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseDurationMs } from '../api/index.ts';
+import { OperatorError } from '../errors.ts';
+import type { GitClient } from '../git/index.ts';
+import type { Logger } from '../observability/index.ts';
+import { createWebhookReceiver, ReceiverReasons, type WebhookEvent } from '../webhooks/index.ts';
+import type { GatewayReport } from './gateway-report.ts';
+import type { ListenAddress } from './listen-address.ts';
+import { RequestedRefStore } from './requested-ref-store.ts';
+import { SecretsDir } from './secrets-dir.ts';
+import { type StandaloneConfig, syncKeyOf } from './standalone-config.ts';
+import { type GatewayProgress, SyncWorker } from './sync-worker.ts';
+import { decideWebhookAction } from './webhook-decision.ts';
+
+export interface StandaloneRunnerOptions {
+  readonly config: StandaloneConfig;
+  readonly git: GitClient;
+  readonly secretsDir?: string | undefined;
+  /** Shared checkouts and persisted webhook requests. */
+  readonly stateDir: string;
+  readonly dryRun?: boolean;
+  readonly logger: Logger;
+  readonly onProgress?: (progress: GatewayProgress) => void;
+  readonly bodyLimitBytes?: number | undefined;
+  /** After shutdown begins, in-flight gateway waits are aborted after this long. Default 30 s. */
+  readonly shutdownGraceMs?: number;
+}
+
+/**
+ * `ignition-sync run`: one SyncWorker per IgnitionSync, polling per `spec.polling`, the webhook receiver
+ * (accepted events sync their IgnitionSync at once), and a clean stop: no new rounds once stopping, rounds
+ * in flight finish (their waits are aborted after the grace period; an apply always finishes its file
+ * operations), then `start` resolves.
+ */
+export class StandaloneRunner {
+  readonly #options: StandaloneRunnerOptions;
+  readonly #workers = new Map<string, SyncWorker>();
+  readonly #stop = new AbortController();
+  readonly #hard = new AbortController();
+  readonly #log: Logger;
+  readonly #secrets: SecretsDir;
+  #server: Server | undefined;
+
+  constructor(options: StandaloneRunnerOptions) {
+    this.#options = options;
+    this.#log = options.logger.child({ component: 'standalone' });
+    this.#secrets = new SecretsDir(options.secretsDir);
+    const requestedRefs = new RequestedRefStore(options.stateDir);
+    for (const sync of options.config.syncs) {
+      this.#workers.set(
+        sync.key,
+        new SyncWorker(sync, {
+          git: options.git,
+          secrets: this.#secrets,
+          requestedRefs,
+          stateDir: options.stateDir,
+          dryRun: options.dryRun ?? false,
+          logger: options.logger,
+          stopSignal: this.#stop.signal,
+          signal: this.#hard.signal,
+          ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+        }),
+      );
+    }
+  }
+
+  /** Every gateway once (one round per IgnitionSync, concurrently), then the reports in config order. */
+  async runOnce(): Promise<GatewayReport[]> {
+    const rounds = await Promise.all([...this.#workers.values()].map((w) => w.trigger({ cause: 'once' })));
+    return rounds.flat();
+  }
+
+  /** The bound webhook address once listening. */
+  get webhookAddress(): AddressInfo | undefined {
+    const address = this.#server?.address();
+    return typeof address === 'object' && address !== null ? address : undefined;
+  }
+
+  /** Starts the webhook receiver on `listen`; resolves once it is bound. */
+  async listen(listen: ListenAddress): Promise<AddressInfo> {
+    const server = createServer(
+      createWebhookReceiver({
+        lookupSecret: (namespace, name) => this.#lookupSecret(namespace, name),
+        onAccepted: (event) => this.#onWebhook(event),
+        logger: this.#options.logger,
+        ...(this.#options.bodyLimitBytes === undefined
+          ? {}
+          : { bodyLimitBytes: this.#options.bodyLimitBytes }),
+      }),
+    );
+    server.requestTimeout = 30_000;
+    server.headersTimeout = 10_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(listen.port, listen.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.#server = server;
+    const address = server.address() as AddressInfo;
+    this.#log.info({ address: address.address, port: address.port }, 'webhook receiver listening');
+    return address;
+  }
+
+  /**
+   * Runs until `signal` aborts: a first round for every IgnitionSync, then polling; webhooks trigger rounds
+   * at once. Resolves after a clean stop.
+   */
+  async run(signal: AbortSignal): Promise<void> {
+    const onAbort = (): void => this.#beginStop();
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const loops = [...this.#workers.values()].map((worker) => this.#pollLoop(worker));
+      await Promise.all(loops);
+      await Promise.all([...this.#workers.values()].map((w) => w.idle()));
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      await this.#closeServer();
+    }
+  }
+
+  #beginStop(): void {
+    if (this.#stop.signal.aborted) return;
+    this.#log.info('shutting down: finishing syncs in flight');
+    this.#stop.abort();
+    const grace = this.#options.shutdownGraceMs ?? 30_000;
+    sleep(grace, undefined, { ref: false }).then(
+      () => this.#hard.abort(new OperatorError('ShuttingDown', 'shutdown grace period elapsed')),
+      () => {},
+    );
+    // Stop accepting deliveries; requests in flight are answered.
+    this.#server?.close();
+  }
+
+  async #pollLoop(worker: SyncWorker): Promise<void> {
+    const polling = worker.sync.spec.polling;
+    const intervalMs = parseDurationMs(polling.interval) ?? 60_000;
+    await worker.trigger({ cause: 'start' });
+    if (!polling.enabled) return;
+    while (!this.#stop.signal.aborted) {
+      try {
+        await sleep(intervalMs, undefined, { signal: this.#stop.signal });
+      } catch {
+        return;
+      }
+      await worker.trigger({ cause: 'poll' });
+    }
+  }
+
+  async #closeServer(): Promise<void> {
+    const server = this.#server;
+    if (server === undefined) return;
+    this.#server = undefined;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+  }
+
+  async #lookupSecret(namespace: string, name: string): Promise<Buffer | undefined> {
+    const worker = this.#workers.get(syncKeyOf(namespace, name));
+    const webhook = worker?.sync.spec.webhook;
+    if (webhook === undefined || !webhook.enabled || webhook.secretRef === undefined) return undefined;
+    try {
+      return await this.#secrets.read(webhook.secretRef);
+    } catch (e: unknown) {
+      this.#log.warn(
+        { err: e, sync: syncKeyOf(namespace, name) },
+        'webhook secret unreadable; deliveries are refused',
+      );
+      return undefined;
+    }
+  }
+
+  async #onWebhook(event: WebhookEvent) {
+    const worker = this.#workers.get(syncKeyOf(event.namespace, event.name));
+    if (worker === undefined) {
+      throw new OperatorError(ReceiverReasons.WebhookTargetNotFound, 'webhook target not found', {
+        kind: 'stalling',
+      });
+    }
+    if (this.#stop.signal.aborted) return { accepted: false as const, reason: 'shutting down' };
+    await worker.load();
+    const action = decideWebhookAction(event, worker.effectiveRef);
+    this.#log.info(
+      { sync: worker.sync.key, provider: event.provider, ref: event.ref, action: action.kind },
+      'webhook event',
+    );
+    if (action.kind === 'sync') {
+      const requestedRef =
+        action.requestRef === undefined
+          ? undefined
+          : {
+              ref: action.requestRef,
+              specRef: worker.sync.spec.git.ref,
+              requestedAt: new Date().toISOString(),
+              requestedBy: `webhook/${event.provider}`,
+            };
+      // Answer now (Kargo and GitHub time out after ~10 s); the round reports through progress and logs.
+      worker
+        .trigger({ cause: 'webhook', ...(requestedRef === undefined ? {} : { requestedRef }) })
+        .catch(() => {});
+    }
+    return action.decision;
+  }
+
+  /** Where a worker keeps its shared checkout (for tests and docs). */
+  static checkoutDirOf(stateDir: string, namespace: string, name: string): string {
+    return join(stateDir, 'checkouts', `${namespace}.${name}`);
+  }
+}
