@@ -183,7 +183,9 @@ class EngineSuite {
       samples_ms: engineSamples.map(round),
       rss_mb: rssKb === null ? null : round(rssKb / 1024),
       files:
-        last === undefined ? null : { added: last.added, modified: last.modified, deleted: last.deleted },
+        last === undefined
+          ? null
+          : { strategy: last.strategy, added: last.added, modified: last.modified, deleted: last.deleted },
       baselines,
       ratios,
     };
