@@ -3,11 +3,12 @@ import { constants } from 'node:fs';
 import { type FileHandle, lstat, open, rename, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OperatorError, toOperatorError } from '../errors.ts';
-import { DirChainGuard, symlinkInLiveTree } from './dir-chain-guard.ts';
+import { DirChainGuard } from './dir-chain-guard.ts';
 import { isCode } from './fs-entry.ts';
 import { createLimiter } from './limiter.ts';
 import { SyncReasons } from './reasons.ts';
 import { baseNameOf, parentOf } from './safe-path.ts';
+import { symlinkInLiveTree } from './sync-errors.ts';
 import type { ManifestEntry, SyncPlan, WriteOp } from './sync-plan.ts';
 import { tempNameFor } from './temp-name.ts';
 

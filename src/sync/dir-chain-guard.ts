@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { OperatorError } from '../errors.ts';
 import { isCode } from './fs-entry.ts';
 import { SyncReasons } from './reasons.ts';
+import { symlinkInLiveTree } from './sync-errors.ts';
 
 export type DirState = 'dir' | 'missing' | 'symlink' | 'not-dir';
 
@@ -94,12 +95,4 @@ export class DirChainGuard {
     }
     return state;
   }
-}
-
-export function symlinkInLiveTree(at: string): OperatorError {
-  return new OperatorError(
-    SyncReasons.SymlinkInLiveTree,
-    `refusing to write below ${at}: it is a symlink in the gateway data directory`,
-    { kind: 'stalling', details: { path: at } },
-  );
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { PathFact } from './decide-path.ts';
-import { type DirChainGuard, symlinkInLiveTree } from './dir-chain-guard.ts';
+import type { DirChainGuard } from './dir-chain-guard.ts';
 import { lstatOrNull, toLiveEntry } from './fs-entry.ts';
 import { hashBytes, hashFile } from './hash-file.ts';
 import type { Limiter } from './limiter.ts';
@@ -8,6 +8,7 @@ import { isInManagedRoot, type ManagedRoot } from './managed-roots.ts';
 import type { ResolvedProfile } from './mappings.ts';
 import type { Candidate } from './plan-incremental.ts';
 import { parentOf } from './safe-path.ts';
+import { symlinkInLiveTree } from './sync-errors.ts';
 import type { DesiredFile, ManifestEntry, SkippedPath } from './sync-plan.ts';
 
 export interface GatherInput {

@@ -1,6 +1,5 @@
 import { lstat, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { symlinkInLiveTree } from './dir-chain-guard.ts';
 import { isCode } from './fs-entry.ts';
 import {
   type Manifest,
@@ -11,6 +10,7 @@ import {
   serializeSyncState,
 } from './manifest.ts';
 import { ENGINE_DIR } from './protected-paths.ts';
+import { symlinkInLiveTree } from './sync-errors.ts';
 
 const STATE_FILE = 'state.json';
 const MANIFEST_FILE = 'manifest.json';

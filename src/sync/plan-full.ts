@@ -3,6 +3,7 @@ import { isInManagedRoot, isRemovableDir, type ManagedRoot } from './managed-roo
 import type { ResolvedProfile } from './mappings.ts';
 import { PlanBuilder } from './plan-builder.ts';
 import { ancestorsOf, compareDeepestFirst } from './safe-path.ts';
+import { symlinkInLiveTree } from './sync-errors.ts';
 import type { DesiredFile, LiveEntry, ManifestEntry, SkippedPath, SyncPlan } from './sync-plan.ts';
 
 export interface FullPlanInput {
@@ -33,6 +34,7 @@ export function planFullSync(input: FullPlanInput): SyncPlan {
     checkAncestors: false,
     reportDrift: input.reportDrift,
   };
+  assertNoSymlinkAbove(desired, live);
   const builder = new PlanBuilder();
   const fact = (path: string) => ({
     path,
@@ -56,6 +58,19 @@ export function planFullSync(input: FullPlanInput): SyncPlan {
   builder.skipped.push(...input.skipped);
   const removeDirs = planDirectoryRemoval(input, builder);
   return builder.build(input.commit, 'full', removeDirs);
+}
+
+/** A desired file below a live symlink would be written through it: refuse the whole sync (stalling). */
+function assertNoSymlinkAbove(
+  desired: ReadonlyMap<string, DesiredFile>,
+  live: ReadonlyMap<string, LiveEntry>,
+): void {
+  const links = new Set<string>();
+  for (const [path, entry] of live) if (entry.kind === 'symlink') links.add(path);
+  if (links.size === 0) return;
+  for (const path of desired.keys()) {
+    for (const dir of ancestorsOf(path)) if (links.has(dir)) throw symlinkInLiveTree(dir);
+  }
 }
 
 /**

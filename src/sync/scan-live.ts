@@ -1,12 +1,13 @@
 import type { Dirent, Stats } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type DirChainGuard, symlinkInLiveTree } from './dir-chain-guard.ts';
+import type { DirChainGuard } from './dir-chain-guard.ts';
 import { lstatOrNull, toLiveEntry } from './fs-entry.ts';
 import type { Limiter } from './limiter.ts';
 import { type ManagedRoot, rootsToWalk } from './managed-roots.ts';
 import type { ResolvedProfile } from './mappings.ts';
 import { baseNameOf, joinPath, parentOf } from './safe-path.ts';
+import { symlinkInLiveTree } from './sync-errors.ts';
 import type { LiveEntry } from './sync-plan.ts';
 import { isTempName, tempNameFor } from './temp-name.ts';
 

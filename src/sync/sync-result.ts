@@ -34,8 +34,8 @@ export function summarizePlan(
   const changed = [...added, ...modified, ...deleted];
   const projects = new Set<string>();
   for (const path of changed) {
-    const name = path.split('/')[1];
-    if (path.startsWith('projects/') && name !== undefined && name !== '') projects.add(name);
+    const [top, name, below] = path.split('/');
+    if (top === 'projects' && name !== undefined && below !== undefined) projects.add(name);
   }
   return {
     commit: plan.commit,
