@@ -1,0 +1,138 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/index.ts';
+import { type ProveitEnvironment, startProveitEnvironment } from './proveit-environment.ts';
+
+function memoryIo(cwd: string) {
+  let out = '';
+  let err = '';
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  stdout.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  stderr.on('data', (c: Buffer) => {
+    err += c.toString();
+  });
+  const io = { stdout, stderr, env: { PATH: process.env.PATH }, cwd, signal: new AbortController().signal };
+  return { io, stdout: () => out, stderr: () => err };
+}
+
+let env: ProveitEnvironment;
+
+beforeEach(async () => {
+  env = await startProveitEnvironment();
+});
+
+afterEach(async () => {
+  await env.close();
+});
+
+describe('ignition-sync run --once --output json', () => {
+  it('prints exactly {"gateways":[{name,commit,status,added,modified,deleted,error}]} and exits 0 when all synced', async () => {
+    await env.writeConfig([
+      { name: 'site', profile: 'proveit-site' },
+      { name: 'area1', profile: 'proveit-area' },
+    ]);
+    const cli = memoryIo(env.root);
+    const args = [
+      'run',
+      '-f',
+      'config',
+      '--secrets-dir',
+      'secrets',
+      '--state-dir',
+      'state',
+      '--once',
+      '--output',
+      'json',
+    ];
+    const code = await runCli(args, cli.io);
+    expect(cli.stderr()).not.toContain('e2e-git-token');
+    expect(code).toBe(0);
+    const commit = await env.repo.revParse('2.0.0');
+    const parsed = JSON.parse(cli.stdout()) as { gateways: Array<Record<string, unknown>> };
+    expect(Object.keys(parsed)).toEqual(['gateways']);
+    expect(parsed.gateways.map((g) => Object.keys(g))).toEqual([
+      ['name', 'commit', 'status', 'added', 'modified', 'deleted', 'error'],
+      ['name', 'commit', 'status', 'added', 'modified', 'deleted', 'error'],
+    ]);
+    expect(parsed.gateways[0]).toMatchObject({
+      name: 'site',
+      commit,
+      status: 'Synced',
+      modified: 0,
+      deleted: 0,
+      error: null,
+    });
+    expect(parsed.gateways[1]).toMatchObject({ name: 'area1', commit, status: 'Synced', error: null });
+    expect(parsed.gateways[0]?.added).toBeGreaterThan(20);
+    // The mappings landed: the shared scripts inside the site project, the overlay as its own collection.
+    const site = env.dataDir('site');
+    expect(
+      await readFile(join(site, 'projects/site/ignition/script-python/exchange/proveit2026/code.py'), 'utf8'),
+    ).toContain('toExchange');
+    expect(
+      await readFile(
+        join(site, 'config/resources/prd-cloud/ignition/database-connection/Historian/config.json'),
+        'utf8',
+      ),
+    ).toContain('historian-prd');
+  });
+
+  it('a second run with nothing changed reports zero changes; a failing gateway makes exit 1 with its error', async () => {
+    await env.writeConfig([{ name: 'site', profile: 'proveit-site' }]);
+    const args = [
+      'run',
+      '-f',
+      'config/proveit.yaml',
+      '--secrets-dir',
+      'secrets',
+      '--state-dir',
+      'state',
+      '--once',
+      '--output',
+      'json',
+    ];
+    expect(await runCli(args, memoryIo(env.root).io)).toBe(0);
+    const again = memoryIo(env.root);
+    expect(await runCli(args, again.io)).toBe(0);
+    expect(JSON.parse(again.stdout()).gateways[0]).toMatchObject({
+      status: 'Synced',
+      added: 0,
+      modified: 0,
+      deleted: 0,
+    });
+
+    await writeFile(join(env.secretsDir, 'git-token', 'token'), 'wrong-token\n');
+    const failing = memoryIo(env.root);
+    expect(await runCli(args, failing.io)).toBe(1);
+    const gateway = JSON.parse(failing.stdout()).gateways[0];
+    expect(gateway).toMatchObject({ name: 'site', commit: null, status: 'Failed' });
+    expect(String(gateway.error)).not.toContain('wrong-token');
+    expect(String(gateway.error).length).toBeGreaterThan(0);
+  });
+
+  it('invalid config → exit 2 naming every problem, nothing synced', async () => {
+    await env.writeConfig([{ name: 'site', profile: 'proveit-site' }]);
+    const path = join(env.configDir, 'proveit.yaml');
+    const text = await readFile(path, 'utf8');
+    await writeFile(
+      path,
+      text
+        .replace('profile: proveit-site', 'profile: no-such-profile')
+        .replace('syncRef: proveit-sync', 'syncRef: nope'),
+    );
+    const cli = memoryIo(env.root);
+    const code = await runCli(
+      ['run', '-f', 'config', '--once', '--output', 'json', '--state-dir', 'state'],
+      cli.io,
+    );
+    expect(code).toBe(2);
+    expect(cli.stderr()).toContain('IgnitionSync \\"nope\\" not found');
+    expect(cli.stderr()).toContain('SyncProfile \\"no-such-profile\\" not found');
+    expect(JSON.parse(cli.stdout())).toMatchObject({ gateways: [] });
+  });
+});
