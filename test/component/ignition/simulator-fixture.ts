@@ -1,0 +1,113 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Writable } from 'node:stream';
+import {
+  GatewayClient,
+  type GatewayClientOptions,
+  type GatewaySimulator,
+  type GatewaySimulatorOptions,
+  SimulatorControlClient,
+  startGatewaySimulator,
+} from '../../../src/ignition/index.ts';
+import { createLogger, type Logger } from '../../../src/observability/index.ts';
+
+export const WRITER_TOKEN = 'sync-agent:c3luYy1zZWNyZXQtdmFsdWU';
+export const READER_TOKEN = 'viewer:dmlld2VyLXNlY3JldA';
+
+export interface SimFixture {
+  readonly root: string;
+  readonly sim: GatewaySimulator;
+  readonly control: SimulatorControlClient;
+  readonly dataDir: string;
+  readonly writerTokenFile: string;
+  readonly readerTokenFile: string;
+  /** Writes a token file with this content and returns its path. */
+  tokenFile(value: string): Promise<string>;
+  /** A client for the simulator with fast retries; options override. */
+  client(options?: Partial<GatewayClientOptions>): GatewayClient;
+  /** Writes files into the data dir (posix relative paths). */
+  write(files: Readonly<Record<string, string>>): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts a simulator over a fresh temp data dir with a writer and a reader token. */
+export async function startSimFixture(options: Partial<GatewaySimulatorOptions> = {}): Promise<SimFixture> {
+  const root = await mkdtemp(join(tmpdir(), 'igs-ignition-'));
+  const dataDir = join(root, 'data');
+  if (options.dataDir === undefined) await mkdir(dataDir, { recursive: true });
+  const sim = await startGatewaySimulator({
+    dataDir,
+    tokens: [`${WRITER_TOKEN}:write`, `${READER_TOKEN}:read`],
+    scanDurationMs: 30,
+    ...options,
+  });
+  let n = 0;
+  const tokenFile = async (value: string): Promise<string> => {
+    const file = join(root, `token-${n++}`);
+    await writeFile(file, `${value}\n`);
+    return file;
+  };
+  const writerTokenFile = await tokenFile(WRITER_TOKEN);
+  const readerTokenFile = await tokenFile(READER_TOKEN);
+  const clients: GatewayClient[] = [];
+  return {
+    root,
+    sim,
+    control: new SimulatorControlClient(sim.controlUrl),
+    dataDir: sim.dataDir,
+    writerTokenFile,
+    readerTokenFile,
+    tokenFile,
+    client: (o = {}) => {
+      const c = new GatewayClient({
+        url: sim.url,
+        tokenFile: writerTokenFile,
+        timeoutMs: 2_000,
+        backoff: { attempts: 3, baseMs: 20, maxMs: 100 },
+        ...o,
+      });
+      clients.push(c);
+      return c;
+    },
+    write: async (files) => {
+      for (const [rel, content] of Object.entries(files)) {
+        await mkdir(dirname(join(sim.dataDir, rel)), { recursive: true });
+        await writeFile(join(sim.dataDir, rel), content);
+      }
+    },
+    close: async () => {
+      await Promise.all(clients.map((c) => c.close()));
+      await sim.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A logger whose output the test can read back (to prove secrets never reach logs). */
+export function captureLogger(): { logger: Logger; text: () => string } {
+  const chunks: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      chunks.push(chunk.toString('utf8'));
+      cb();
+    },
+  });
+  return { logger: createLogger({ level: 'debug', destination }), text: () => chunks.join('') };
+}
+
+/** Catches the rejection of `p` (fails the test when it resolves). */
+export async function rejectionOf(
+  p: Promise<unknown>,
+): Promise<{ reason: string; kind: string; message: string }> {
+  try {
+    await p;
+  } catch (e: unknown) {
+    const err = e as { reason?: string; kind?: string; message?: string };
+    return { reason: err.reason ?? 'none', kind: err.kind ?? 'none', message: err.message ?? String(e) };
+  }
+  throw new Error('expected a rejection');
+}
+
+export const resourceJson = (files: string[]): string =>
+  `${JSON.stringify({ scope: 'A', version: 1, restricted: false, overridable: true, files, attributes: {} })}\n`;
