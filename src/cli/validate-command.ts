@@ -1,11 +1,10 @@
-import { resolve } from 'node:path';
 import { Option } from 'commander';
 import { formatIssue, type LoadedManifests, loadManifests, type ValidationIssue } from '../api/index.ts';
 import { ExitCode } from './io.ts';
 import type { RegisterCommand } from './program.ts';
 
 interface ValidateOptions {
-  readonly filename: string[];
+  readonly filename?: string[];
   readonly recursive: boolean;
   readonly output: 'text' | 'json';
 }
@@ -62,27 +61,21 @@ export const registerValidateCommand: RegisterCommand = (program, ctx) => {
     .description(
       'validate IgnitionSync, SyncProfile and Gateway YAML files (for CI); exit 0 valid, 1 invalid, 2 unreadable',
     )
-    .requiredOption(
+    .option(
       '-f, --filename <file|dir>',
-      'file or directory of *.yaml/*.yml to validate (repeatable)',
-      (value: string, previous: string[]) => [...previous, value],
-      [] as string[],
+      'file or directory of *.yaml/*.yml to validate (repeatable, required)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option('-R, --recursive', 'descend into subdirectories of directories given with -f', false)
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (options: ValidateOptions) => {
       const { io } = ctx;
-      const paths = options.filename.map((f) => resolve(io.cwd, f));
-      const loaded = await loadManifests(paths, { recursive: options.recursive });
-      // Show paths as the user wrote them (relative to cwd) rather than absolute.
-      const shown = (p: string) => (p.startsWith(`${io.cwd}/`) ? p.slice(io.cwd.length + 1) : p);
-      const relabel = (i: ValidationIssue): ValidationIssue => ({ ...i, source: shown(i.source) });
-      const result: LoadedManifests = {
-        documents: loaded.documents.map((d) => ({ ...d, source: shown(d.source) })),
-        issues: loaded.issues.map(relabel),
-        unreadable: loaded.unreadable.map(relabel),
-        files: loaded.files.map(shown),
-      };
+      if (options.filename === undefined || options.filename.length === 0) {
+        io.stderr.write("error: required option '-f, --filename <file|dir>' not specified\n");
+        ctx.setExitCode(ExitCode.invalidInput);
+        return;
+      }
+      const result = await loadManifests(options.filename, { recursive: options.recursive, cwd: io.cwd });
       const valid = result.issues.length === 0 && result.unreadable.length === 0;
       if (options.output === 'json') {
         io.stdout.write(toJson(result, valid));

@@ -1,7 +1,7 @@
 export { type LoadedManifests, type LoadManifestsOptions, loadManifests } from './load-manifests.ts';
 export {
+  dedupeDocuments,
   documentKey,
-  findDuplicates,
   type ManifestSet,
   type ParsedDocument,
   parseManifests,

@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { findDuplicates, type ManifestSet, type ParsedDocument, parseManifests } from './parse-manifests.ts';
+import { join, resolve } from 'node:path';
+import { dedupeDocuments, type ManifestSet, type ParsedDocument, parseManifests } from './parse-manifests.ts';
 import type { ValidationIssue } from './validation-issue.ts';
 
 export interface LoadedManifests extends ManifestSet {
@@ -13,6 +13,8 @@ export interface LoadedManifests extends ManifestSet {
 export interface LoadManifestsOptions {
   /** Descend into subdirectories (like `kubectl -R`). Default false. */
   readonly recursive?: boolean;
+  /** Directory relative paths are read from. Sources are reported as given (not made absolute). */
+  readonly cwd?: string;
 }
 
 const YAML_FILE = /\.ya?ml$/i;
@@ -24,14 +26,14 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-async function listYamlFiles(dir: string, recursive: boolean): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
+async function listYamlFiles(cwd: string, dir: string, recursive: boolean): Promise<string[]> {
+  const entries = await readdir(resolve(cwd, dir), { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const files: string[] = [];
   for (const e of entries) {
     const p = join(dir, e.name);
     if (e.isFile() && YAML_FILE.test(e.name)) files.push(p);
-    else if (recursive && e.isDirectory()) files.push(...(await listYamlFiles(p, true)));
+    else if (recursive && e.isDirectory()) files.push(...(await listYamlFiles(cwd, p, true)));
   }
   return files;
 }
@@ -39,7 +41,7 @@ async function listYamlFiles(dir: string, recursive: boolean): Promise<string[]>
 /** Expands each path (file or directory of *.yaml / *.yml, sorted by name) into files. */
 async function expandPaths(
   paths: readonly string[],
-  recursive: boolean,
+  { cwd, recursive }: { cwd: string; recursive: boolean },
 ): Promise<{ files: string[]; unreadable: ValidationIssue[] }> {
   const files: string[] = [];
   const unreadable: ValidationIssue[] = [];
@@ -47,8 +49,8 @@ async function expandPaths(
     unreadable.push({ source, documentIndex: -1, path: '', message });
   for (const p of paths) {
     try {
-      if ((await stat(p)).isDirectory()) {
-        const found = await listYamlFiles(p, recursive);
+      if ((await stat(resolve(cwd, p))).isDirectory()) {
+        const found = await listYamlFiles(cwd, p, recursive);
         if (found.length === 0) fail(p, 'cannot read: no *.yaml or *.yml files in directory');
         files.push(...found);
       } else {
@@ -70,13 +72,14 @@ export async function loadManifests(
   paths: readonly string[],
   options: LoadManifestsOptions = {},
 ): Promise<LoadedManifests> {
-  const { files, unreadable } = await expandPaths(paths, options.recursive ?? false);
+  const cwd = options.cwd ?? '.';
+  const { files, unreadable } = await expandPaths(paths, { cwd, recursive: options.recursive ?? false });
   const documents: ParsedDocument[] = [];
   const issues: ValidationIssue[] = [];
   for (const file of files) {
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = await readFile(resolve(cwd, file), 'utf8');
     } catch (e: unknown) {
       unreadable.push({ source: file, documentIndex: -1, path: '', message: `cannot read: ${errorText(e)}` });
       continue;
@@ -85,7 +88,7 @@ export async function loadManifests(
     documents.push(...set.documents);
     issues.push(...set.issues);
   }
-  // Within-file duplicates were reported by parseManifests; report only those across files here.
-  issues.push(...findDuplicates(documents, { acrossSourcesOnly: true }));
-  return { documents, issues, unreadable, files };
+  // Duplicates inside one file were dropped and reported by parseManifests; these are across files.
+  const deduped = dedupeDocuments(documents);
+  return { documents: deduped.documents, issues: [...issues, ...deduped.issues], unreadable, files };
 }

@@ -110,22 +110,20 @@ export function documentKey(d: Pick<ParsedDocument, 'kind' | 'name' | 'namespace
 }
 
 /**
- * Reports every document whose kind+namespace+name was already seen (first occurrence wins). With
- * `acrossSourcesOnly`, only duplicates whose first occurrence is in another file are reported.
+ * Drops every document whose kind+namespace+name was already seen (the first occurrence wins) and reports
+ * each dropped one, so that consumers never see two definitions of one object.
  */
-export function findDuplicates(
-  documents: readonly ParsedDocument[],
-  options: { readonly acrossSourcesOnly?: boolean } = {},
-): ValidationIssue[] {
+export function dedupeDocuments(documents: readonly ParsedDocument[]): ManifestSet {
   const seen = new Map<string, ParsedDocument>();
   const issues: ValidationIssue[] = [];
+  const unique: ParsedDocument[] = [];
   for (const d of documents) {
     const first = seen.get(documentKey(d));
     if (first === undefined) {
       seen.set(documentKey(d), d);
+      unique.push(d);
       continue;
     }
-    if (options.acrossSourcesOnly === true && first.source === d.source) continue;
     const where =
       first.source === d.source
         ? `document ${first.documentIndex + 1}`
@@ -139,7 +137,7 @@ export function findDuplicates(
       message: `duplicate ${d.kind} "${d.name}" (already defined in ${where})`,
     });
   }
-  return issues;
+  return { documents: unique, issues };
 }
 
 /**
@@ -177,6 +175,6 @@ export function parseManifests(text: string, sourceName: string): ManifestSet {
     issues.push(...r.issues);
     if (r.document) documents.push(r.document);
   });
-  issues.push(...findDuplicates(documents));
-  return { documents, issues };
+  const deduped = dedupeDocuments(documents);
+  return { documents: deduped.documents, issues: [...issues, ...deduped.issues] };
 }
