@@ -131,7 +131,8 @@ export async function checkoutCommit(
     what: `update refs in ${dir}`,
     input: `${input}\n`,
   });
-  await proc.run({
+  // Housekeeping only: a failed `gc --auto` must not fail a sync that already verified HEAD.
+  await proc.attempt({
     ...base,
     args: ['gc', '--auto', '--quiet'],
     what: `gc ${dir}`,

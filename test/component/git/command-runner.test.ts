@@ -16,11 +16,11 @@ describe('runCommand', () => {
   it('runs without a shell and with exactly the given environment', async () => {
     const r = await runCommand({
       command: 'sh',
-      args: ['-c', 'printf "%s|%s" "$1" "${HOME:-unset}"', 'sh', '$(id) ; x'],
+      args: ['-c', 'printf "%s|%s" "$1" "$HOME"', 'sh', '$(id) ; x'],
       env,
     });
     expect(r).toMatchObject({ exitCode: 0, timedOut: false });
-    expect(r.stdout.toString()).toBe('$(id) ; x|unset');
+    expect(r.stdout.toString()).toBe('$(id) ; x|');
   });
 
   it('captures stderr and the exit code', async () => {
