@@ -91,7 +91,7 @@ function classifyForbidden(f: HttpFailure, what: string, details: Record<string,
   if (f.isPlainHttp && f.readProbeRefused === true) {
     return fail(
       GatewayReasons.GatewaySecureChannelRequired,
-      `${what}: gateway refused the api token over plain http (403): the token is recognised but the key requires a secure channel; use an https:// gateway url (port 8043) or turn off 'Secure Channel Required' on the key (if it does not, grant its security levels the read permission)`,
+      `${what}: gateway refused the api token over plain http (403), even for a read: the token is recognised, so either the key requires a secure channel (use an https:// gateway url, port 8043, or turn off 'Secure Channel Required' on the key) or the gateway's read permissions do not include the key's security levels (first-boot commissioning can reset them)`,
       'stalling',
       details,
     );

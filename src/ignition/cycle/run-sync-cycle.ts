@@ -115,7 +115,14 @@ export async function runSyncCycle<A extends ChangeSummary>(
     toLock.length === 0
       ? { mode: 'skipped' as const, held: [], adopted: [] }
       : await acquireScanLocks(gateway, toLock, lockOptions);
-  const applied = await runApply(options, signal, { afterCommissioning: ready.observedCommissioning });
+  const applied = await runApply(options, signal, { afterCommissioning: ready.observedCommissioning }).catch(
+    (e: unknown) => {
+      if (locks.held.length > 0) {
+        log?.warn({ locked: locks.held }, 'apply failed; scan locks left held until they expire');
+      }
+      throw e;
+    },
+  );
   const changed = changedKinds(applied);
   if (locks.mode === 'skipped' && changed.length > 0) {
     log?.warn({ changed }, 'apply changed files its plan did not report; scanning without lock');
