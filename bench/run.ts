@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { ensureBenchRepo } from './generator/ensure-bench-repo.ts';
 import { runCommand } from './measure/run-timed.ts';
 import { renderMarkdown } from './report/render-markdown.ts';
+import { runCycleSuite } from './scenarios/cycle-suite.ts';
 import { runEngineSuite } from './scenarios/engine-suite.ts';
 import type { BenchResults, FanoutResult, ScenarioResult } from './scenarios/results.ts';
 
@@ -64,16 +65,9 @@ for (const size of sizes) {
     generated_ms: repo.generatedMs,
   });
   const runs = values.runs !== undefined ? Number(values.runs) : quick ? 3 : (DEFAULT_RUNS[size] ?? 3);
-  scenarios.push(
-    ...(await runEngineSuite({
-      repo,
-      runs,
-      workDir: WORK_DIR,
-      dropCaches: values['drop-caches'] === true,
-      hasEngine,
-      log,
-    })),
-  );
+  const dropCaches = values['drop-caches'] === true;
+  scenarios.push(...(await runEngineSuite({ repo, runs, workDir: WORK_DIR, dropCaches, hasEngine, log })));
+  if (hasEngine) scenarios.push(...(await runCycleSuite({ repo, runs, workDir: WORK_DIR, dropCaches, log })));
 }
 const fanout: FanoutResult[] = [];
 if (values['no-fanout'] !== true) skipped.push('fan-out: not wired yet');

@@ -1,3 +1,5 @@
+import { GitClient } from '../../src/git/index.ts';
+import { readAppliedState, type SyncResult, syncDataDir } from '../../src/sync/index.ts';
 import type { CycleStep, StepResult, SyncStep } from './worker-protocol.ts';
 
 /** The engine as the bench drives it: engine alone (`sync`) and the whole cycle (`cycle`). */
@@ -16,35 +18,31 @@ export const BENCH_PROFILE = {
   ],
 } as const;
 
-interface SyncModule {
-  syncDataDir(input: Record<string, unknown>): Promise<{
-    commit: string;
-    strategy?: string;
-    added: readonly unknown[];
-    modified: readonly unknown[];
-    deleted: readonly unknown[];
-  }>;
-  readAppliedState(dataDir: string): Promise<{ commit: string } | null>;
+function summarize(result: SyncResult): Omit<StepResult, 'ms'> {
+  return {
+    commit: result.commit,
+    strategy: result.strategy,
+    added: result.added.length,
+    modified: result.modified.length,
+    deleted: result.deleted.length,
+  };
 }
 
-function isSyncModule(value: unknown): value is SyncModule {
-  const m = value as Partial<Record<keyof SyncModule, unknown>> | null;
-  return typeof m?.syncDataDir === 'function' && typeof m.readAppliedState === 'function';
-}
-
-/** Loads src/sync (engine of engineer C). Rejects when it is not there yet. */
+/**
+ * Binds the real engine (src/sync) and git client (src/git) for a worker process. The whole cycle is
+ * what the agent and the standalone runner do per sync: resolve the ref, fetch the commit into the
+ * reusable checkout, diff from the applied commit, apply.
+ */
 export async function loadEngine(): Promise<BenchEngine> {
-  const specifier = new URL('../../src/sync/index.ts', import.meta.url).href;
-  const sync: unknown = await import(specifier);
-  if (!isSyncModule(sync))
-    throw new Error('src/sync/index.ts does not export syncDataDir and readAppliedState');
+  const git = new GitClient({});
+  const auth = { kind: 'none' } as const;
   return {
     async checkApplied(dataDir, expected) {
-      const applied = (await sync.readAppliedState(dataDir))?.commit ?? null;
+      const applied = (await readAppliedState(dataDir))?.commit ?? null;
       if (applied !== expected) throw new Error(`data dir ${dataDir} is at ${applied}, expected ${expected}`);
     },
     async sync(step) {
-      const result = await sync.syncDataDir({
+      const result = await syncDataDir({
         sourceDir: step.sourceDir,
         commit: step.commit,
         ...(step.changes === null ? {} : { changes: step.changes }),
@@ -54,16 +52,27 @@ export async function loadEngine(): Promise<BenchEngine> {
         dataDir: step.dataDir,
         excludePatterns: [],
       });
-      return {
-        commit: result.commit,
-        strategy: String(result.strategy ?? 'unknown'),
-        added: result.added.length,
-        modified: result.modified.length,
-        deleted: result.deleted.length,
-      };
+      return summarize(result);
     },
-    cycle() {
-      return Promise.reject(new Error('whole-cycle scenarios need src/git; not wired yet'));
+    async cycle(step) {
+      const started = performance.now();
+      const { commit } = await git.resolveRef({ repo: step.repoUrl, ref: step.ref, auth });
+      await git.fetchCommit({ repo: step.repoUrl, commit, ref: step.ref, auth, dir: step.fetchDir });
+      const applied = (await readAppliedState(step.dataDir))?.commit;
+      const changes =
+        applied === undefined
+          ? undefined
+          : await git.diff({ dir: step.fetchDir, from: applied, to: commit, repo: step.repoUrl, auth });
+      const gitMs = performance.now() - started;
+      const result = await syncDataDir({
+        sourceDir: step.fetchDir,
+        commit,
+        ...(changes === undefined ? {} : { changes, changesFrom: applied }),
+        profile: BENCH_PROFILE,
+        dataDir: step.dataDir,
+        excludePatterns: [],
+      });
+      return { ...summarize(result), gitMs };
     },
   };
 }

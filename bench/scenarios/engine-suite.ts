@@ -1,14 +1,13 @@
-import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineWorker } from '../engine/engine-worker-client.ts';
 import type { ChangeEntry, StepResult } from '../engine/worker-protocol.ts';
 import type { BenchRepo } from '../generator/ensure-bench-repo.ts';
 import type { CommitName } from '../generator/plan-change-series.ts';
-import { settleIo } from '../measure/settle-io.ts';
-import { median, round } from '../measure/stats.ts';
 import { timeCopy, timeRsync, timeRsyncChecksum } from './baselines.ts';
+import { buildScenarioResult } from './build-scenario-result.ts';
 import { diffCommits } from './commit-diff.ts';
-import type { BaselineName, EngineScenario, Sample, ScenarioResult } from './results.ts';
+import type { EngineScenario, ScenarioResult } from './results.ts';
+import { resetDir, runRotated, type TimedOp } from './run-rotated.ts';
 
 export interface EngineSuiteOptions {
   readonly repo: BenchRepo;
@@ -37,8 +36,6 @@ const INCREMENTAL: readonly ScenarioDef[] = [
   { scenario: 'project-rename', from: 'one-percent', to: 'rename', alternate: true },
   { scenario: 'delete-heavy', from: 'rename', to: 'delete-heavy', alternate: false },
 ];
-
-type TimedOp = () => Promise<number>;
 
 /**
  * Engine-alone scenarios with their baselines on the same trees, interleaved run by run (the order
@@ -82,7 +79,7 @@ class EngineSuite {
       for (const dir of Object.values(this.#dirs)) await resetDir(dir);
       this.#engineAt = null;
       this.#rsyncAt = null;
-      const ops: [string, TimedOp][] = [
+      const ops: TimedOp[] = [
         ['cp -a', () => timeCopy(this.#wt('base'), this.#dirs.cp)],
         ['rsync -a --delete', () => timeRsync(this.#wt('base'), this.#dirs.rsync)],
       ];
@@ -95,7 +92,7 @@ class EngineSuite {
           },
         ]);
       }
-      await this.#runRotated(ops, i, samples);
+      await runRotated(ops, i, samples, this.#o.dropCaches);
       this.#rsyncAt = 'base';
     }
     return this.#result('cold', samples, last, worker);
@@ -114,7 +111,7 @@ class EngineSuite {
       const to = reverse ? def.from : def.to;
       await this.#moveEngine(from);
       await this.#moveRsync(from);
-      const ops: [string, TimedOp][] = [
+      const ops: TimedOp[] = [
         [
           'rsync -a --delete',
           async () => {
@@ -136,7 +133,7 @@ class EngineSuite {
           },
         ]);
       }
-      await this.#runRotated(ops, i, samples);
+      await runRotated(ops, i, samples, this.#o.dropCaches);
     }
     return this.#result(def.scenario, samples, last, worker);
   }
@@ -146,16 +143,6 @@ class EngineSuite {
     this.#setup = undefined;
   }
 
-  async #runRotated(ops: [string, TimedOp][], run: number, samples: Record<string, number[]>): Promise<void> {
-    for (let k = 0; k < ops.length; k++) {
-      const op = ops[(run + k) % ops.length];
-      if (op === undefined) continue;
-      await settleIo(this.#o.dropCaches);
-      const ms = await op[1]();
-      samples[op[0]]?.push(ms);
-    }
-  }
-
   async #result(
     scenario: EngineScenario,
     samples: Record<string, number[]>,
@@ -163,33 +150,19 @@ class EngineSuite {
     worker: EngineWorker | undefined,
   ): Promise<ScenarioResult> {
     const rssKb = worker === undefined ? null : await worker.stop();
-    const engineSamples = samples.engine ?? [];
-    const engineMedian = engineSamples.length > 0 ? median(engineSamples) : null;
-    const baselines: Partial<Record<BaselineName, Sample>> = {};
-    const ratios: Partial<Record<BaselineName, number>> = {};
-    for (const name of ['cp -a', 'rsync -a --delete', 'rsync -a --delete --checksum'] as const) {
-      const values = samples[name];
-      if (values === undefined || values.length === 0) continue;
-      const m = median(values);
-      baselines[name] = { median_ms: round(m), samples_ms: values.map(round) };
-      if (engineMedian !== null) ratios[name] = round(engineMedian / m);
-    }
-    const result: ScenarioResult = {
+    const { size } = this.#o.repo;
+    const result = buildScenarioResult({
       scenario,
       mode: 'engine',
-      size: this.#o.repo.size,
+      size,
       runs: this.#o.runs,
-      median_ms: engineMedian === null ? null : round(engineMedian),
-      samples_ms: engineSamples.map(round),
-      rss_mb: rssKb === null ? null : round(rssKb / 1024),
-      files:
-        last === undefined
-          ? null
-          : { strategy: last.strategy, added: last.added, modified: last.modified, deleted: last.deleted },
-      baselines,
-      ratios,
-    };
-    this.#o.log(`${scenario} @${this.#o.repo.size}: ${JSON.stringify({ engine: result.median_ms, ratios })}`);
+      samples,
+      last,
+      rssKb,
+    });
+    this.#o.log(
+      `${scenario} @${size}: ${JSON.stringify({ engine: result.median_ms, ratios: result.ratios })}`,
+    );
     return result;
   }
 
@@ -239,9 +212,4 @@ class EngineSuite {
     await timeRsync(this.#wt(to), this.#dirs.rsync);
     this.#rsyncAt = to;
   }
-}
-
-async function resetDir(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
 }

@@ -42,6 +42,10 @@ export interface ScenarioResult {
   readonly baselines: Partial<Record<BaselineName, Sample>>;
   /** median_ms / baseline median. */
   readonly ratios: Partial<Record<BaselineName, number>>;
+  /** Whole cycle only: median git share (resolve + fetch + diff) of the engine time. */
+  readonly git_ms?: number;
+  /** Whole cycle only: HTTP requests the git server saw per engine cycle (median). */
+  readonly git_requests?: number;
   readonly note?: string;
 }
 
