@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { apiObject } from './api-object.ts';
 import { DnsLabelName, MAX_PATH_LENGTH, ObjectMeta, RelativePath, SecretKeyRef } from './common.ts';
-import { API_VERSION, Kinds } from './group-version.ts';
+import { Kinds } from './group-version.ts';
 import { withRules } from './rules.ts';
 import { DesignerSessionPolicy } from './sync-profile.ts';
 
@@ -64,9 +65,7 @@ export const GatewaySpec = withRules(
 );
 export type GatewaySpec = z.output<typeof GatewaySpec>;
 
-export const Gateway = z.strictObject({
-  apiVersion: z.literal(API_VERSION, `must be "${API_VERSION}"`),
-  kind: z.literal(Kinds.Gateway),
+export const Gateway = apiObject(Kinds.Gateway, {
   metadata: ObjectMeta,
   spec: GatewaySpec,
 });

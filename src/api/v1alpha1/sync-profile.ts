@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { apiObject } from './api-object.ts';
 import { Conditions, GlobPattern, ObjectMeta, RelativePath } from './common.ts';
 import { Defaults } from './defaults.ts';
-import { API_VERSION, Kinds } from './group-version.ts';
+import { Kinds } from './group-version.ts';
 import { withRules } from './rules.ts';
 
 /** Ignition's built-in resource collections; a deployment mode may not take their names. */
@@ -114,9 +115,7 @@ export const SyncProfileStatus = z.strictObject({
 });
 export type SyncProfileStatus = z.output<typeof SyncProfileStatus>;
 
-export const SyncProfile = z.strictObject({
-  apiVersion: z.literal(API_VERSION, `must be "${API_VERSION}"`),
-  kind: z.literal(Kinds.SyncProfile),
+export const SyncProfile = apiObject(Kinds.SyncProfile, {
   metadata: ObjectMeta,
   spec: SyncProfileSpec,
   status: SyncProfileStatus.optional(),
