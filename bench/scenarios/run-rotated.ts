@@ -19,7 +19,9 @@ export async function runRotated(
     if (op === undefined) continue;
     await settleIo(dropCaches);
     const ms = await op[1]();
-    (samples[op[0]] ??= []).push(ms);
+    const list = samples[op[0]] ?? [];
+    list.push(ms);
+    samples[op[0]] = list;
   }
 }
 
