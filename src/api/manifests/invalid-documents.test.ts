@@ -147,6 +147,17 @@ const cases: readonly [string, string, readonly (readonly [string, string])[]][]
     [['spec.agent.image.pullPolicy', 'must be one of Always, IfNotPresent, Never']],
   ],
   [
+    'bad resource quantities',
+    igs('  agent:\n    resources:\n      limits: {cpu: "lots"}\n      requests: {memory: [1]}\n'),
+    [
+      ['spec.agent.resources.limits.cpu', 'must be a Kubernetes quantity like 500m or 128Mi'],
+      [
+        'spec.agent.resources.requests.memory',
+        'must be a number or a Kubernetes quantity like 500m or 128Mi',
+      ],
+    ],
+  ],
+  [
     'rateLimit of zero',
     igs('  rateLimit:\n    maxConcurrentSyncs: 0\n'),
     [['spec.rateLimit.maxConcurrentSyncs', 'must be at least 1']],

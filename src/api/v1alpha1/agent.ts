@@ -40,10 +40,13 @@ export const ImageSpec = z.strictObject({
 
 /** A resource quantity (`500m`, `128Mi`, `1`), as corev1.ResourceRequirements takes it. */
 export const Quantity = z
-  .union([
-    z.number(),
-    z.string().regex(new RegExp(QUANTITY_PATTERN), 'must be a Kubernetes quantity like 500m or 128Mi'),
-  ])
+  .union(
+    [
+      z.number(),
+      z.string().regex(new RegExp(QUANTITY_PATTERN), 'must be a Kubernetes quantity like 500m or 128Mi'),
+    ],
+    'must be a number or a Kubernetes quantity like 500m or 128Mi',
+  )
   .meta({ 'x-ignition-sync-int-or-string': QUANTITY_PATTERN });
 
 export const ResourceRequirements = z.strictObject({
