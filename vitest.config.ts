@@ -22,6 +22,21 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          // Builds the control plane if needed (testenv/build.sh) and starts ONE etcd + kube-apiserver per run;
+          // tests get the connection with inject('kube').
+          globalSetup: ['test/harness/kube/global-setup.ts'],
+          // One file at a time: the apiserver, etcd and the tests share 2 cores with everything else.
+          fileParallelism: false,
+          // After unit and component tests, so the control plane never competes with them for CPU.
+          sequence: { groupOrder: 1 },
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

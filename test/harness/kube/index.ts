@@ -1,0 +1,17 @@
+// Test harness for a real kube-apiserver + etcd (see testenv/README.md).
+export { BUILD_SCRIPT, ensureControlPlaneBinaries } from './build.ts';
+export { createServiceAccountKeys, createTestCa, issueServingCert, type TestCa } from './certs.ts';
+export {
+  type ControlPlane,
+  type ControlPlaneConnection,
+  freePort,
+  kubeConfigFor,
+  type StartControlPlaneOptions,
+  startControlPlane,
+} from './control-plane.ts';
+export { installCrds, loadCrds } from './crds.ts';
+export { FakeClock, flushAsync } from './fake-clock.ts';
+export { createTestNamespace } from './namespaces.ts';
+export { waitFor } from './wait-for.ts';
+
+import './provided-context.ts';
