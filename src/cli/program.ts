@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerGatewaySimCommand } from './gateway-sim-command.ts';
 import { type CliIo, ExitCode } from './io.ts';
 import { registerRunCommand } from './run-command.ts';
 import { registerValidateCommand } from './validate-command.ts';
@@ -15,7 +16,11 @@ export interface CommandContext {
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
 /** Every command of `ignition-sync`, in help order. Each entry lives in its own file in this folder. */
-const COMMANDS: readonly RegisterCommand[] = [registerRunCommand, registerValidateCommand];
+const COMMANDS: readonly RegisterCommand[] = [
+  registerRunCommand,
+  registerValidateCommand,
+  registerGatewaySimCommand,
+];
 
 /** Parses `argv` (without node and script) and runs the chosen command. Resolves with the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {

@@ -1,0 +1,68 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/cli/index.ts';
+
+let root: string | undefined;
+afterEach(async () => {
+  if (root !== undefined) await rm(root, { recursive: true, force: true });
+  root = undefined;
+});
+
+function startCli(args: string[]) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  stderr.on('data', (c: Buffer) => {
+    err += c.toString();
+  });
+  const ac = new AbortController();
+  const exit = runCli(args, { stdout, stderr, env: {}, cwd: root ?? tmpdir(), signal: ac.signal });
+  return { exit, abort: () => ac.abort(), out: () => out, err: () => err };
+}
+
+describe('ignition-sync gateway-sim', () => {
+  it('serves the gateway and control ports until aborted', async () => {
+    root = await mkdtemp(join(tmpdir(), 'igs-gwsim-'));
+    const cli = startCli([
+      'gateway-sim',
+      '--data-dir',
+      'data',
+      '--port',
+      '0',
+      '--control-port',
+      '0',
+      '--token',
+      'ops:b3BzLXNlY3JldA:write',
+      '--scan-duration-ms',
+      '20',
+      '--tls',
+      '--ca-out',
+      'ca.pem',
+    ]);
+    await expect.poll(() => cli.out(), { timeout: 10_000 }).toContain('controlUrl');
+    const started = JSON.parse(cli.out().trim()) as { url: string; controlUrl: string; caFile: string };
+    expect(started.url).toMatch(/^https:\/\/localhost:\d+$/);
+    expect(await readFile(started.caFile, 'utf8')).toContain('BEGIN CERTIFICATE');
+    const state = (await (await fetch(`${started.controlUrl}/control/state`)).json()) as {
+      tokens: { name: string }[];
+    };
+    expect(state.tokens.map((t) => t.name)).toEqual(['ops']);
+    cli.abort();
+    expect(await cli.exit).toBe(0);
+    await expect(fetch(`${started.controlUrl}/control/state`)).rejects.toThrow();
+  });
+
+  it('rejects a malformed token with exit code 2', async () => {
+    root = await mkdtemp(join(tmpdir(), 'igs-gwsim-'));
+    const cli = startCli(['gateway-sim', '--data-dir', 'data', '--token', 'no-secret']);
+    expect(await cli.exit).toBe(2);
+    expect(cli.err()).toContain('invalid flag: token must be name:secret');
+  });
+});
