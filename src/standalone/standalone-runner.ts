@@ -73,6 +73,11 @@ export class StandaloneRunner {
     return rounds.flat();
   }
 
+  /** Resolves once no round is running or queued in any worker. */
+  async idle(): Promise<void> {
+    await Promise.all([...this.#workers.values()].map((w) => w.idle()));
+  }
+
   /** The bound webhook address once listening. */
   get webhookAddress(): AddressInfo | undefined {
     const address = this.#server?.address();
@@ -116,8 +121,13 @@ export class StandaloneRunner {
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       const loops = [...this.#workers.values()].map((worker) => this.#pollLoop(worker));
-      await Promise.all(loops);
-      await Promise.all([...this.#workers.values()].map((w) => w.idle()));
+      // Serve (webhooks, polling) until told to stop, even when no IgnitionSync polls.
+      const stopped = new Promise<void>((resolve) => {
+        if (this.#stop.signal.aborted) resolve();
+        else this.#stop.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      await Promise.all([...loops, stopped]);
+      await this.idle();
     } finally {
       signal.removeEventListener('abort', onAbort);
       await this.#closeServer();
