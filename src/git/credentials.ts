@@ -146,8 +146,8 @@ async function prepareSsh(
 }
 
 /**
- * Turns `auth` into environment for one git call. Auth that does not fit the transport is ignored
- * (a token for a `file://` mirror), so one IgnitionSync can switch URLs without touching its auth.
+ * Turns `auth` into environment for one git call. A token or ssh key that does not fit the transport
+ * is ignored (a token for a `file://` mirror); an ssh URL always needs ssh auth.
  */
 export async function prepareAuth(
   auth: GitAuth,
@@ -156,5 +156,9 @@ export async function prepareAuth(
 ): Promise<PreparedAuth> {
   if (auth.kind === 'token' && transport === 'http') return prepareToken(auth);
   if (auth.kind === 'ssh' && transport === 'ssh') return prepareSsh(auth, options);
+  if (transport === 'ssh') {
+    // plain `ssh` would read the real ~/.ssh (keys, config, known_hosts) of whatever user we run as
+    throw gitError('GitAuthFailed', 'ssh setup failed: an ssh repository needs ssh auth (privateKeyFile)');
+  }
   return NO_AUTH;
 }

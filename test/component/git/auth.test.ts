@@ -100,6 +100,14 @@ describe('ssh auth', () => {
     expect(logLines.join('')).toContain('insecure git setting');
   });
 
+  it('refuses an ssh url without ssh auth instead of using the real ~/.ssh', async () => {
+    const e = await rejectionOf(resolveSsh({ kind: 'none' }));
+    expect(e).toMatchObject({ reason: 'GitAuthFailed', kind: 'stalling' });
+    expect(specs.some((s) => s.args.includes('ls-remote') && s.env.GIT_SSH_COMMAND === undefined)).toBe(
+      false,
+    );
+  });
+
   it('uses a world-readable mounted key (ssh would refuse it) and writes nothing into HOME or known_hosts', async () => {
     const dir = await env.scratch('mounted');
     const key = join(dir, 'ssh-privatekey');
