@@ -101,11 +101,10 @@ describe('ssh auth', () => {
   });
 
   it('refuses an ssh url without ssh auth instead of using the real ~/.ssh', async () => {
+    const before = specs.length;
     const e = await rejectionOf(resolveSsh({ kind: 'none' }));
     expect(e).toMatchObject({ reason: 'GitAuthFailed', kind: 'stalling' });
-    expect(specs.some((s) => s.args.includes('ls-remote') && s.env.GIT_SSH_COMMAND === undefined)).toBe(
-      false,
-    );
+    expect(specs.length).toBe(before); // git never ran
   });
 
   it('uses a world-readable mounted key (ssh would refuse it) and writes nothing into HOME or known_hosts', async () => {
