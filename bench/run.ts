@@ -3,7 +3,8 @@
  *
  *   node bench/run.ts                 full run: 2k, 20k, 100k files + fan-out → bench/results/latest.{json,md}
  *   node bench/run.ts --quick         2k only, 3 runs, 10-gateway fan-out → bench/work/quick.{json,md}
- *   --sizes 2k,20k   --runs N   --no-fanout   --drop-caches   --seed N
+ *   --sizes 2k,20k   --runs N   --no-fanout   --gateways 10,50   --drop-caches   --seed N
+ *   --sizes none     skips the file-count scenarios (e.g. fan-out only)
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -16,6 +17,7 @@ import { runCommand } from './measure/run-timed.ts';
 import { renderMarkdown } from './report/render-markdown.ts';
 import { runCycleSuite } from './scenarios/cycle-suite.ts';
 import { runEngineSuite } from './scenarios/engine-suite.ts';
+import { runFanout } from './scenarios/fanout-suite.ts';
 import type { BenchResults, FanoutResult, ScenarioResult } from './scenarios/results.ts';
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -37,13 +39,15 @@ const { values } = parseArgs({
     sizes: { type: 'string' },
     runs: { type: 'string' },
     'no-fanout': { type: 'boolean', default: false },
+    gateways: { type: 'string' },
     'drop-caches': { type: 'boolean', default: false },
     seed: { type: 'string', default: '1' },
   },
 });
 
 const quick = values.quick === true;
-const sizes = (values.sizes ?? (quick ? '2k' : '2k,20k,100k')).split(',').map(parseSize);
+const sizeList = values.sizes ?? (quick ? '2k' : '2k,20k,100k');
+const sizes = sizeList === 'none' ? [] : sizeList.split(',').map(parseSize);
 const seed = Number(values.seed);
 const started = performance.now();
 const log = (line: string): void => {
@@ -70,7 +74,14 @@ for (const size of sizes) {
   if (hasEngine) scenarios.push(...(await runCycleSuite({ repo, runs, workDir: WORK_DIR, dropCaches, log })));
 }
 const fanout: FanoutResult[] = [];
-if (values['no-fanout'] !== true) skipped.push('fan-out: not wired yet');
+if (values['no-fanout'] !== true) {
+  const repo = await ensureBenchRepo({ size: 2000, seed, workDir: WORK_DIR });
+  const fleets =
+    values.gateways !== undefined ? values.gateways.split(',').map(Number) : quick ? [10] : [10, 50];
+  for (const gateways of fleets) {
+    fanout.push(await runFanout({ repo, gateways, rollouts: quick ? 3 : 6, workDir: WORK_DIR, log }));
+  }
+}
 
 const version = async (cmd: string, args: string[]): Promise<string> =>
   (await runCommand(cmd, args)).split('\n')[0]?.trim() ?? cmd;
