@@ -1,0 +1,160 @@
+import { spawn } from 'node:child_process';
+import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SimulatorControlClient } from '../../src/ignition/index.ts';
+import { createSilentLogger } from '../../src/observability/index.ts';
+import { runDemoGit } from '../../src/standalone/demo/demo-git.ts';
+import { type DemoReady, type GatewayReport, runDemo } from '../../src/standalone/index.ts';
+import { EXAMPLE_DIR } from './proveit-environment.ts';
+
+const GATEWAYS = ['site', 'area1', 'area2', 'area3', 'area4'];
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const PATH_ENV = process.env.PATH ?? '/usr/bin:/bin';
+
+let stateDir: string;
+
+beforeEach(async () => {
+  stateDir = await mkdtemp(join(tmpdir(), 'igs-demo-'));
+});
+
+afterEach(async () => {
+  await rm(stateDir, { recursive: true, force: true });
+});
+
+/** Starts the demo in-process; resolves helpers once the receiver listens. */
+async function startDemo() {
+  const reports: GatewayReport[] = [];
+  const waiters: Array<() => void> = [];
+  let stdout = '';
+  const out = new PassThrough();
+  out.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  const stop = new AbortController();
+  let ready: (r: DemoReady) => void = () => {};
+  const isReady = new Promise<DemoReady>((resolve) => {
+    ready = resolve;
+  });
+  const exit = runDemo({
+    exampleDir: EXAMPLE_DIR,
+    stateDir,
+    listen: '127.0.0.1:0',
+    cwd: stateDir,
+    pathEnv: PATH_ENV,
+    stdout: out,
+    logger: createSilentLogger(),
+    signal: stop.signal,
+    onReady: ready,
+    onProgress: (p) => {
+      if (p.report !== undefined && (p.state === 'Synced' || p.state === 'Failed')) reports.push(p.report);
+      for (const w of waiters) w();
+    },
+  });
+  const until = (predicate: () => boolean, what: string, timeoutMs = 60_000): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for ${what}: ${JSON.stringify(reports)}`)),
+        timeoutMs,
+      );
+      const check = (): void => {
+        if (!predicate()) return;
+        clearTimeout(timer);
+        resolve();
+      };
+      waiters.push(check);
+      check();
+    });
+  const allAt = (commit: string) => () =>
+    GATEWAYS.every((g) => reports.some((r) => r.name === g && r.status === 'Synced' && r.commit === commit));
+  return { reports, stdout: () => stdout, stop, exit, ready: await isReady, until, allAt };
+}
+
+describe('npm start (the embedded demo)', () => {
+  it('brings all five ProveIt gateways to Synced, follows a committed tag via the printed curl recipe, and a restart reuses the state', async () => {
+    const first = await startDemo();
+    const repo = first.ready.repoDir;
+    const initial = (
+      await runDemoGit(['rev-parse', '2.0.0^{commit}'], { cwd: repo, pathEnv: PATH_ENV })
+    ).trim();
+    await first.until(first.allAt(initial), 'five gateways at 2.0.0');
+    expect(first.reports.filter((r) => r.status === 'Failed')).toEqual([]);
+    expect(first.stdout()).toContain('created state');
+    expect(first.stdout()).toContain(first.ready.webhookUrl);
+    for (const g of first.ready.gateways) {
+      const scans = await new SimulatorControlClient(g.controlUrl).scans();
+      expect(
+        scans
+          .filter((s) => s.trigger === 'api')
+          .map((s) => s.kind)
+          .sort(),
+      ).toEqual(['config', 'projects']);
+    }
+
+    // The banner's recipe: change a file, commit, tag, POST {"ref"} with the bearer key.
+    await appendFile(join(repo, 'shared/scripts/code.py'), '# changed\n');
+    await runDemoGit(['commit', '-qam', 'change the exchange helper'], { cwd: repo, pathEnv: PATH_ENV });
+    await runDemoGit(['tag', '2.0.1'], { cwd: repo, pathEnv: PATH_ENV });
+    const next = (await runDemoGit(['rev-parse', 'HEAD'], { cwd: repo, pathEnv: PATH_ENV })).trim();
+    const key = (await readFile(first.ready.webhookSecretFile, 'utf8')).trim();
+    const res = await fetch(first.ready.webhookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: '{"ref":"2.0.1"}',
+    });
+    expect(res.status).toBe(202);
+    await first.until(first.allAt(next), 'five gateways at 2.0.1');
+    expect(first.reports.find((r) => r.name === 'site' && r.commit === next)).toMatchObject({
+      modified: 1,
+      scans: ['projects'],
+    });
+    first.stop.abort();
+    expect(await first.exit).toBe(0);
+
+    // Second start: same repository, same data, the requested tag is remembered, nothing to change.
+    const second = await startDemo();
+    await second.until(second.allAt(next), 'five gateways still at 2.0.1');
+    expect(second.stdout()).toContain('reused state');
+    expect(second.reports.every((r) => r.added + r.modified + r.deleted === 0 && r.ref === '2.0.1')).toBe(
+      true,
+    );
+    second.stop.abort();
+    expect(await second.exit).toBe(0);
+  });
+
+  it('src/bin/demo.ts (what npm start runs) syncs all five gateways and exits 0 on SIGINT', async () => {
+    const child = spawn(join(REPO_ROOT, 'node_modules/.bin/node'), ['src/bin/demo.ts'], {
+      cwd: REPO_ROOT,
+      env: { PATH: PATH_ENV, IGNITION_SYNC_DEMO_DIR: stateDir, IGNITION_SYNC_DEMO_LISTEN: '127.0.0.1:0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    const synced = new Set<string>();
+    const allSynced = new Promise<void>((resolve) => {
+      child.stderr.on('data', (c: Buffer) => {
+        stderr += c.toString();
+        for (const line of stderr.split('\n')) {
+          const m = /"gateway":"(\w+)".*"msg":"gateway synced"/.exec(line);
+          if (m?.[1] !== undefined) synced.add(m[1]);
+        }
+        if (synced.size === GATEWAYS.length) resolve();
+      });
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await Promise.race([
+      allSynced,
+      exited.then(() => Promise.reject(new Error(`demo exited early: ${stderr}`))),
+    ]);
+    expect([...synced].sort()).toEqual([...GATEWAYS].sort());
+    expect(stdout).toContain('curl -sS -X POST http://127.0.0.1:');
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  });
+});
