@@ -11,7 +11,6 @@ export {
   type ResolveRefRequest,
   type ResolveRefResult,
 } from './git-client.ts';
-export { isFullCommitSha, isSafeGitRef } from './git-ref.ts';
 export type { RefKind, ResolvedRef } from './ls-remote.ts';
 export { SUBMODULE_MODE, SYMLINK_MODE, type TreeEntry, type TreeEntryType } from './ls-tree.ts';
 export type { Change, ChangeStatus } from './name-status.ts';
