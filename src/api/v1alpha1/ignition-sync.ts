@@ -27,7 +27,8 @@ export const WebhookSpec = withRules(
     {
       message: 'is required when webhook.enabled is true (deliveries are authenticated)',
       fieldPath: ['secretRef'],
-      cel: '!self.enabled || has(self.secretRef)',
+      // has(): the apiserver also checks the rule against the schema default `{}` before nested defaults.
+      cel: '!has(self.enabled) || !self.enabled || has(self.secretRef)',
       check: (w) => !w.enabled || w.secretRef !== undefined,
     },
   ],
@@ -59,7 +60,7 @@ export const GatewayConnection = withRules(
     {
       message: 'caSecretRef and insecureSkipVerify are mutually exclusive',
       fieldPath: ['caSecretRef'],
-      cel: '!(has(self.caSecretRef) && self.insecureSkipVerify)',
+      cel: '!(has(self.caSecretRef) && has(self.insecureSkipVerify) && self.insecureSkipVerify)',
       check: (g) => !(g.caSecretRef !== undefined && g.insecureSkipVerify),
     },
   ],

@@ -34,7 +34,7 @@ export const Mapping = withRules(
     {
       message: 'a file mapping needs a file path, not the root directory or a path ending in "/"',
       fieldPath: ['destination'],
-      cel: "self.type != 'file' || !(self.destination == '.' || self.destination == './' || self.destination.endsWith('/'))",
+      cel: "!has(self.type) || self.type != 'file' || !(self.destination == '.' || self.destination == './' || self.destination.endsWith('/'))",
       check: (m) => m.type !== 'file' || !(isRootPath(m.destination) || m.destination.endsWith('/')),
     },
   ],
