@@ -46,8 +46,9 @@ export class RunnerProcess {
           if (m !== null) resolve(Number(m[1] ?? m[2]));
         }
       });
-      exited.then((code) =>
-        reject(new Error(`runner exited (${code}) before listening:\n${tail.join('\n')}`)),
+      exited.then(
+        (code) => reject(new Error(`runner exited (${code}) before listening:\n${tail.join('\n')}`)),
+        reject,
       );
     });
     return new RunnerProcess(child, port, exited, tail);
