@@ -11,7 +11,11 @@ import { createTestNamespace, kubeConfigFor } from '../harness/kube/index.ts';
 // held to the same documents as the zod schemas: the server must accept every seed example and fill in
 // exactly zod's defaults, and reject every invalid document zod rejects, naming the same field.
 
-const SEED = join(import.meta.dirname, '../fixtures/manifests/seed');
+const MANIFESTS = join(import.meta.dirname, '../fixtures/manifests');
+/** Seed examples (verbatim) and the composed enterprise / Kustomize-output examples. */
+const VALID_FILES = ['seed', 'composed'].flatMap((dir) =>
+  readdirSync(join(MANIFESTS, dir)).map((f) => `${dir}/${f}`),
+);
 const PLURAL: Readonly<Record<string, string>> = {
   IgnitionSync: Resources.ignitionSyncs,
   SyncProfile: Resources.syncProfiles,
@@ -60,9 +64,9 @@ describe('the installed CRDs', () => {
   );
 });
 
-describe.each(readdirSync(SEED))('seed example %s on the apiserver', (file) => {
+describe.each(VALID_FILES)('%s on the apiserver', (file) => {
   it('is accepted (strict field validation) with the same defaults as zod', async () => {
-    const text = readFileSync(join(SEED, file), 'utf8');
+    const text = readFileSync(join(MANIFESTS, file), 'utf8');
     const raw = parseAllDocuments(text).map((d) => d.toJS() as Doc);
     const parsed = parseManifests(text, file).documents;
     expect(parsed).toHaveLength(raw.length);

@@ -50,15 +50,34 @@ function isReady(crd: Crd): boolean {
   return isTrue('Established') && isTrue('NamesAccepted');
 }
 
-/** Creates (or updates) the CRDs and waits until each is Established and NamesAccepted. */
+/** Result of {@link installCrds}: names that are Established, and per-CRD apiserver errors. */
+export interface CrdInstallResult {
+  readonly established: string[];
+  readonly failed: Record<string, string>;
+}
+
+/**
+ * Creates (or updates) the CRDs and waits until each is Established and NamesAccepted. A CRD the apiserver
+ * rejects is reported in `failed` (with the server's message) instead of hiding every other result.
+ */
 export async function installCrds(
   client: KubeClient,
   crds: readonly Crd[],
   timeoutMs = 60_000,
-): Promise<string[]> {
-  for (const crd of crds) await upsert(client, crd);
-  const deadline = Date.now() + timeoutMs;
+): Promise<CrdInstallResult> {
+  const failed: Record<string, string> = {};
+  const installed: Crd[] = [];
   for (const crd of crds) {
+    try {
+      await upsert(client, crd);
+      installed.push(crd);
+      delete failed[crd.metadata.name];
+    } catch (e: unknown) {
+      failed[crd.metadata.name] = e instanceof Error ? e.message : String(e);
+    }
+  }
+  const deadline = Date.now() + timeoutMs;
+  for (const crd of installed) {
     for (;;) {
       const current = await client.get<Crd>(`${CRD_PATH}/${crd.metadata.name}`);
       if (isReady(current)) break;
@@ -67,5 +86,5 @@ export async function installCrds(
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  return crds.map((c) => c.metadata.name);
+  return { established: installed.map((c) => c.metadata.name), failed };
 }

@@ -26,9 +26,12 @@ export async function setup(project: TestProject): Promise<void> {
   const client = new KubeClient(controlPlane.kubeConfig);
   const crds = await installCrds(client, await loadCrds(CRD_DIRS));
   process.stderr.write(
-    `integration: ${controlPlane.connection.version} ready at ${controlPlane.connection.server} in ${Date.now() - started} ms; crds: ${crds.join(', ')}\n`,
+    `integration: ${controlPlane.connection.version} ready at ${controlPlane.connection.server} in ${Date.now() - started} ms; crds: ${crds.established.join(', ')}\n`,
   );
+  for (const [name, message] of Object.entries(crds.failed))
+    process.stderr.write(`integration: crd ${name} rejected: ${message}\n`);
   project.provide('kube', controlPlane.connection);
+  project.provide('kubeCrdErrors', crds.failed);
   project.provide('kubeBinDir', binDir);
 }
 

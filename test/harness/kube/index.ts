@@ -9,7 +9,7 @@ export {
   type StartControlPlaneOptions,
   startControlPlane,
 } from './control-plane.ts';
-export { installCrds, loadCrds } from './crds.ts';
+export { type CrdInstallResult, installCrds, loadCrds } from './crds.ts';
 export { FakeClock, flushAsync } from './fake-clock.ts';
 export { createTestNamespace } from './namespaces.ts';
 export { waitFor } from './wait-for.ts';
