@@ -73,6 +73,15 @@ function decideDesired(fact: PathFact, desired: DesiredFile): Decision {
   const base = { path: fact.path, origin: desired.origin, size: desired.size, mode: desired.mode };
   if (live === undefined) return { write: { ...base, kind: 'add', replacesDirectory: false } };
   if (live.kind === 'dir') return { write: { ...base, kind: 'modify', replacesDirectory: true } };
+  if (live.kind === 'opaque') {
+    return {
+      skipped: {
+        path: fact.path,
+        reason: 'blocked-by-directory',
+        detail: 'an unmanaged directory is in the way',
+      },
+    };
+  }
   const isSameContent =
     live.kind === 'file' &&
     live.size === desired.size &&

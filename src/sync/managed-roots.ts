@@ -1,6 +1,5 @@
 import type { ResolvedMapping, ResolvedProfile } from './mappings.ts';
-import { isUnder, joinPath, relativeTo } from './safe-path.ts';
-import type { ManifestEntry } from './sync-plan.ts';
+import { isUnder, joinPath, parentOf } from './safe-path.ts';
 
 /**
  * A directory or file the sync owns. Inside a dir root git wins: files not in the desired tree are deleted.
@@ -13,6 +12,8 @@ export interface ManagedRoot {
   readonly type: 'dir' | 'file';
   /** Only roots derived from a `children` mapping may be removed once empty. */
   readonly isRemovable: boolean;
+  /** Derived only from the last apply's roots (the source no longer has it): dropped once it holds nothing. */
+  readonly isLingering?: boolean;
 }
 
 export interface ChildEntry {
@@ -26,7 +27,8 @@ export interface RootInputs {
   readonly active: readonly ResolvedMapping[];
   /** For each active `children` mapping: the top-level entries of its source. */
   readonly children: ReadonlyMap<number, readonly ChildEntry[]>;
-  readonly previous: ReadonlyMap<string, ManifestEntry> | null;
+  /** The roots recorded by the last apply (`encodeRoots`), so children deleted from git are still managed. */
+  readonly previousRoots: readonly string[] | null;
 }
 
 export function computeManagedRoots(inputs: RootInputs): ManagedRoot[] {
@@ -41,6 +43,7 @@ export function computeManagedRoots(inputs: RootInputs): ManagedRoot[] {
       path: root.path,
       type: existing.type === 'dir' || root.type === 'dir' ? 'dir' : 'file',
       isRemovable: existing.isRemovable && root.isRemovable,
+      isLingering: existing.isLingering === true && root.isLingering === true,
     });
   };
   for (const m of inputs.active) {
@@ -55,7 +58,7 @@ export function computeManagedRoots(inputs: RootInputs): ManagedRoot[] {
         isRemovable: true,
       });
     }
-    for (const child of previousChildren(m.destination, inputs.previous)) add(child);
+    for (const child of previousChildren(m.destination, inputs.previousRoots)) add(child);
   }
   const { protect, excludes } = inputs.profile;
   return [...byPath.values()]
@@ -63,25 +66,16 @@ export function computeManagedRoots(inputs: RootInputs): ManagedRoot[] {
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-function previousChildren(
-  destination: string,
-  previous: ReadonlyMap<string, ManifestEntry> | null,
-): ManagedRoot[] {
-  if (previous === null) return [];
-  const seen = new Map<string, ManagedRoot>();
-  for (const path of previous.keys()) {
-    if (destination !== '' && !path.startsWith(`${destination}/`)) continue;
-    const rel = relativeTo(path, destination);
-    const slash = rel.indexOf('/');
-    const name = slash < 0 ? rel : rel.slice(0, slash);
-    if (name === '' || seen.has(name)) continue;
-    seen.set(name, {
-      path: joinPath(destination, name),
-      type: slash < 0 ? 'file' : 'dir',
-      isRemovable: true,
-    });
+function previousChildren(destination: string, previousRoots: readonly string[] | null): ManagedRoot[] {
+  const out: ManagedRoot[] = [];
+  for (const encoded of previousRoots ?? []) {
+    const kind = encoded.slice(0, 2);
+    const path = encoded.slice(2);
+    if ((kind === 'c:' || kind === 'g:') && parentOf(path) === destination && path !== '') {
+      out.push({ path, type: kind === 'c:' ? 'dir' : 'file', isRemovable: true, isLingering: true });
+    }
   }
-  return [...seen.values()];
+  return out;
 }
 
 /** The smallest set of root paths whose walk covers every root (nested roots are skipped). */
@@ -116,4 +110,29 @@ export function isRemovableDir(
     }
   }
   return inside && !profile.protect.matches(dir, true) && !profile.excludes.matches(dir, true);
+}
+
+/**
+ * Stable string form of a root set for the manifest, sorted: `d:`/`f:` for mapping destinations, `c:`/`g:`
+ * for directory/file roots derived from a `children` mapping.
+ */
+export function encodeRoots(roots: readonly ManagedRoot[]): string[] {
+  const prefix = (r: ManagedRoot): string =>
+    r.isRemovable ? (r.type === 'dir' ? 'c:' : 'g:') : r.type === 'dir' ? 'd:' : 'f:';
+  return roots.map((r) => `${prefix(r)}${r.path}`).sort();
+}
+
+/**
+ * The roots to record after an apply: a lingering root (only known from the previous apply) is kept while
+ * the manifest still has files at or below it, so that it stops being managed once git's content is gone.
+ */
+export function rootsToRecord(roots: readonly ManagedRoot[], entryPaths: Iterable<string>): ManagedRoot[] {
+  const lingering = roots.filter((r) => r.isLingering === true);
+  if (lingering.length === 0) return [...roots];
+  const occupied = new Set<string>();
+  for (const path of entryPaths) {
+    for (const r of lingering) if (isUnder(path, r.path)) occupied.add(r.path);
+    if (occupied.size === lingering.length) break;
+  }
+  return roots.filter((r) => r.isLingering !== true || occupied.has(r.path));
 }

@@ -12,6 +12,8 @@ import type { ManifestEntry } from './sync-plan.ts';
 export interface Manifest {
   readonly id: string;
   readonly fingerprint: string;
+  /** The managed roots the entries were planned against (see `encodeRoots`). */
+  readonly roots: readonly string[];
   readonly entries: ReadonlyMap<string, ManifestEntry>;
 }
 
@@ -57,8 +59,9 @@ export function parseManifest(text: string): Manifest | null {
     return null;
   }
   if (!isRecord(raw) || raw.version !== MANIFEST_VERSION) return null;
-  const { id, fingerprint, entries } = raw;
+  const { id, fingerprint, roots, entries } = raw;
   if (typeof id !== 'string' || typeof fingerprint !== 'string' || !isRecord(entries)) return null;
+  if (!Array.isArray(roots) || !roots.every((r) => typeof r === 'string')) return null;
   const map = new Map<string, ManifestEntry>();
   for (const [path, value] of Object.entries(entries)) {
     if (!Array.isArray(value) || value.length !== 3) return null;
@@ -66,7 +69,7 @@ export function parseManifest(text: string): Manifest | null {
     if (typeof hash !== 'string' || typeof size !== 'number' || typeof mode !== 'number') return null;
     map.set(path, { hash, size, mode });
   }
-  return { id, fingerprint, entries: map };
+  return { id, fingerprint, roots: roots as string[], entries: map };
 }
 
 export function serializeManifest(manifest: Manifest): string {
@@ -76,7 +79,7 @@ export function serializeManifest(manifest: Manifest): string {
     const e = manifest.entries.get(path);
     if (e !== undefined) entries[path] = [e.hash, e.size, e.mode];
   }
-  return `${JSON.stringify({ version: MANIFEST_VERSION, id: manifest.id, fingerprint: manifest.fingerprint, entries })}\n`;
+  return `${JSON.stringify({ version: MANIFEST_VERSION, id: manifest.id, fingerprint: manifest.fingerprint, roots: manifest.roots, entries })}\n`;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -1,4 +1,5 @@
 import type { Decision } from './decide-path.ts';
+import { encodeRoots, type ManagedRoot, rootsToRecord } from './managed-roots.ts';
 import type {
   ChmodOp,
   DeleteOp,
@@ -33,7 +34,13 @@ export class PlanBuilder {
     if (decision.keep !== undefined) this.nextManifest.set(path, decision.keep);
   }
 
-  build(commit: string, strategy: PlanStrategy, removeDirs: readonly string[]): SyncPlan {
+  build(
+    commit: string,
+    strategy: PlanStrategy,
+    removeDirs: readonly string[],
+    roots: readonly ManagedRoot[],
+  ): SyncPlan {
+    const kept = [...this.nextManifest.keys(), ...this.writes.map((w) => w.path)];
     const byPath = (a: { path: string }, b: { path: string }): number =>
       a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
     return {
@@ -45,6 +52,7 @@ export class PlanBuilder {
       removeDirs,
       skipped: this.skipped.sort(byPath),
       drift: this.drift.sort(byPath),
+      roots: encodeRoots(rootsToRecord(roots, kept)),
       nextManifest: this.nextManifest,
     };
   }

@@ -57,7 +57,7 @@ export function planFullSync(input: FullPlanInput): SyncPlan {
   }
   builder.skipped.push(...input.skipped);
   const removeDirs = planDirectoryRemoval(input, builder);
-  return builder.build(input.commit, 'full', removeDirs);
+  return builder.build(input.commit, 'full', removeDirs, input.roots);
 }
 
 /** A desired file below a live symlink would be written through it: refuse the whole sync (stalling). */

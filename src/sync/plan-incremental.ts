@@ -95,5 +95,5 @@ export function planIncrementalSync(input: IncrementalPlanInput): SyncPlan {
   const candidates = new Set<string>();
   for (const d of builder.deletes) for (const dir of ancestorsOf(d.path)) candidates.add(dir);
   const removeDirs = [...candidates].filter((dir) => isRemovableDir(dir, input.roots, input.profile));
-  return builder.build(input.commit, 'incremental', removeDirs.sort(compareDeepestFirst));
+  return builder.build(input.commit, 'incremental', removeDirs.sort(compareDeepestFirst), input.roots);
 }

@@ -55,8 +55,10 @@ export async function scanLiveRoots(
       if (chain.state !== 'dir') return;
       const st = await lstatOrNull(join(dataDir, root.path));
       if (st?.isSymbolicLink() === true && root.type === 'dir') throw symlinkInLiveTree(root.path);
-      // a directory where a file root belongs is recorded but not walked: it is not ours
-      if (st !== null && record(root.path, st).kind === 'dir' && root.type === 'dir') await visit(root.path);
+      if (st !== null && record(root.path, st).kind === 'dir') {
+        if (root.type === 'dir') await visit(root.path);
+        else live.set(root.path, { kind: 'opaque', size: 0, mode: 0 }); // a directory where git has a file: not ours
+      }
       if (root.type === 'file') {
         const temp = joinPath(parentOf(root.path), tempNameFor(baseNameOf(root.path)));
         const tempStat = await lstatOrNull(join(dataDir, temp));

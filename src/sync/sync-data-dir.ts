@@ -7,7 +7,7 @@ import { DirChainGuard } from './dir-chain-guard.ts';
 import { gatherIncrementalFacts } from './gather-incremental.ts';
 import { hashPairs } from './hash-pairs.ts';
 import { createLimiter, type Limiter } from './limiter.ts';
-import { type ChildEntry, computeManagedRoots } from './managed-roots.ts';
+import { type ChildEntry, computeManagedRoots, encodeRoots } from './managed-roots.ts';
 import type { Manifest, SyncState } from './manifest.ts';
 import { ManifestStore } from './manifest-store.ts';
 import { type ResolvedMapping, type ResolvedProfile, resolveProfile } from './mappings.ts';
@@ -103,11 +103,11 @@ export async function planSync(input: SyncInput): Promise<PlannedSync> {
     input.changes !== undefined &&
     (input.changesFrom === undefined || (state?.phase === 'applied' && input.changesFrom === state.commit));
   if (canIncremental && input.changes !== undefined) {
-    const plan = await planIncrementally(context, trusted.entries, input.changes);
+    const plan = await planIncrementally(context, trusted, input.changes);
     if (plan !== null) return { plan, profile, state, manifest: trusted };
   }
   const reportDrift = input.verify === true && trusted !== null;
-  const plan = await planFully(context, stored?.entries ?? null, reportDrift ? trusted.entries : null);
+  const plan = await planFully(context, stored?.roots ?? null, reportDrift ? trusted.entries : null);
   return { plan, profile, state, manifest: trusted };
 }
 
@@ -135,16 +135,20 @@ async function checkSources(
 
 async function planIncrementally(
   ctx: PlanContext,
-  previous: ReadonlyMap<string, ManifestEntry>,
+  manifest: Manifest,
   changes: readonly SourceChange[],
 ): Promise<SyncPlan | null> {
+  const previous = manifest.entries;
   const { input, profile, active } = ctx;
   const children = new Map<number, readonly ChildEntry[]>();
   for (const m of active) {
     if (m.rootMode === 'children')
       children.set(m.index, await listSourceChildren(input.sourceDir, m, profile));
   }
-  const roots = computeManagedRoots({ profile, active, children, previous });
+  const roots = computeManagedRoots({ profile, active, children, previousRoots: manifest.roots });
+  // a new root (an optional source appeared, a new top-level entry under ".") may hold live orphans that
+  // only a walk finds: plan fully once
+  if (encodeRoots(roots).join('\n') !== manifest.roots.join('\n')) return null;
   const gathered = await gatherIncrementalFacts({
     sourceDir: input.sourceDir,
     dataDir: input.dataDir,
@@ -170,7 +174,7 @@ async function planIncrementally(
 
 async function planFully(
   ctx: PlanContext,
-  previousAny: ReadonlyMap<string, ManifestEntry> | null,
+  previousRoots: readonly string[] | null,
   driftBaseline: ReadonlyMap<string, ManifestEntry> | null,
 ): Promise<SyncPlan> {
   const { input, profile, active, limit } = ctx;
@@ -181,7 +185,7 @@ async function planFully(
     (text) => Buffer.byteLength(text),
   );
   const children = new Map(active.map((m, i) => [m.index, scans[i]?.children ?? []] as const));
-  const roots = computeManagedRoots({ profile, active, children, previous: previousAny });
+  const roots = computeManagedRoots({ profile, active, children, previousRoots });
   const live = await scanLiveRoots(input.dataDir, roots, profile, new DirChainGuard(input.dataDir), limit);
   const hashes = await hashPairs({
     sourceDir: input.sourceDir,
@@ -232,9 +236,18 @@ async function commitPlan(planned: PlannedSync, input: SyncInput): Promise<numbe
     bytesWritten = outcome.bytesWritten;
   }
   let manifestId = manifest?.id;
-  if (manifestId === undefined || hasFileOperations(plan) || !sameEntries(manifest?.entries, entries)) {
+  const isSameManifest =
+    manifest !== null &&
+    manifest.roots.join('\n') === plan.roots.join('\n') &&
+    sameEntries(manifest.entries, entries);
+  if (manifestId === undefined || hasFileOperations(plan) || !isSameManifest) {
     manifestId = randomUUID();
-    await store.writeManifest({ id: manifestId, fingerprint: profile.fingerprint, entries });
+    await store.writeManifest({
+      id: manifestId,
+      fingerprint: profile.fingerprint,
+      roots: plan.roots,
+      entries,
+    });
   }
   const next: SyncState = {
     version: 1,
@@ -251,11 +264,8 @@ function concurrency(input: SyncInput): { concurrency?: number } {
   return input.concurrency === undefined ? {} : { concurrency: input.concurrency };
 }
 
-function sameEntries(
-  a: ReadonlyMap<string, ManifestEntry> | undefined,
-  b: ReadonlyMap<string, ManifestEntry>,
-): boolean {
-  if (a === undefined || a.size !== b.size) return false;
+function sameEntries(a: ReadonlyMap<string, ManifestEntry>, b: ReadonlyMap<string, ManifestEntry>): boolean {
+  if (a.size !== b.size) return false;
   for (const [path, x] of a) {
     const y = b.get(path);
     if (y === undefined || x.hash !== y.hash || x.size !== y.size || x.mode !== y.mode) return false;
@@ -273,6 +283,7 @@ function emptyPlan(commit: string): SyncPlan {
     removeDirs: [],
     skipped: [],
     drift: [],
+    roots: [],
     nextManifest: new Map(),
   };
 }

@@ -90,6 +90,8 @@ export interface SyncPlan {
   readonly removeDirs: readonly string[];
   readonly skipped: readonly SkippedPath[];
   readonly drift: readonly DriftEntry[];
+  /** The managed roots this plan covered (`encodeRoots`); recorded so a change of roots forces a full plan. */
+  readonly roots: readonly string[];
   /** Manifest entries valid after the apply, except the writes (whose hashes the executor records). */
   readonly nextManifest: ReadonlyMap<string, ManifestEntry>;
 }

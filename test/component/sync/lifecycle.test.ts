@@ -230,6 +230,9 @@ describe('incremental sync, manifest, drift, dry run', () => {
     });
     expect([result.strategy, result.deleted]).toEqual(['incremental', ['docs/runbook.md']]);
     expect((await readDirs(f.dataDir)).has('docs')).toBe(false);
+    // the gone top-level entry stops being a managed root: later syncs stay incremental
+    const next = await f.sync({ profile: dot, commit: 'c3', changes: [] });
+    expect(next.strategy).toBe('incremental');
     expect(contentsOf(await readTree(f.dataDir, ['.ignition-sync']))['gateway.xml']).toBe('gw');
   });
 });
