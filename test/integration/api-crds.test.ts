@@ -26,13 +26,13 @@ type Doc = { apiVersion?: unknown; kind?: unknown; metadata?: Record<string, unk
 let client: KubeClient;
 let namespace: string;
 
-function create(doc: Doc): Promise<Doc> {
+function create(doc: Doc, ns = namespace): Promise<Doc> {
   const plural = PLURAL[String(doc.kind)] ?? 'unknown';
   return client.request<Doc>({
     method: 'POST',
-    path: `/apis/sync.ignition.io/v1alpha1/namespaces/${namespace}/${plural}`,
+    path: `/apis/sync.ignition.io/v1alpha1/namespaces/${ns}/${plural}`,
     query: { fieldValidation: 'Strict' },
-    body: { ...doc, metadata: { ...doc.metadata, namespace } },
+    body: { ...doc, metadata: { ...doc.metadata, namespace: ns } },
   });
 }
 
@@ -70,8 +70,9 @@ describe.each(VALID_FILES)('%s on the apiserver', (file) => {
     const raw = parseAllDocuments(text).map((d) => d.toJS() as Doc);
     const parsed = parseManifests(text, file).documents;
     expect(parsed).toHaveLength(raw.length);
+    const ns = await createTestNamespace(client, 'api-crds'); // examples reuse names across files
     for (const [i, doc] of raw.entries()) {
-      const created = await create(doc);
+      const created = await create(doc, ns);
       expect(created.spec).toEqual(parsed[i]?.object.spec);
     }
   });

@@ -7,7 +7,11 @@ import { buildCrds, crdFileName, renderCrd } from './build-crds.ts';
 import type { SchemaNode } from './to-structural-schema.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
-const SEED = join(ROOT, 'test/fixtures/manifests/seed');
+const MANIFESTS = join(ROOT, 'test/fixtures/manifests');
+/** Seed examples (verbatim) and the composed enterprise / Kustomize-output examples. */
+const VALID_FILES = ['seed', 'composed'].flatMap((dir) =>
+  readdirSync(join(MANIFESTS, dir)).map((f) => `${dir}/${f}`),
+);
 const crds = buildCrds();
 const crdOf = (kind: string) => {
   const crd = crds.find((c) => c.spec.names.kind === kind);
@@ -143,8 +147,8 @@ describe('generated CRDs', () => {
     expect(nodeAt(schemaOf(kind), segs)?.default).toEqual(expected);
   });
 
-  describe.each(readdirSync(SEED))('seed example %s', (file) => {
-    const { documents } = parseManifests(readFileSync(join(SEED, file), 'utf8'), file);
+  describe.each(VALID_FILES)('%s', (file) => {
+    const { documents } = parseManifests(readFileSync(join(MANIFESTS, file), 'utf8'), file);
 
     it('every field it uses exists in the CRD with the right type', () => {
       expect(documents.length).toBeGreaterThan(0);
@@ -157,7 +161,7 @@ describe('generated CRDs', () => {
     });
 
     it('apiserver-style defaulting from the CRD gives the same object as the zod defaults', () => {
-      const raw = parseAllDocuments(readFileSync(join(SEED, file), 'utf8')).map(
+      const raw = parseAllDocuments(readFileSync(join(MANIFESTS, file), 'utf8')).map(
         (d) => d.toJS() as { spec: unknown },
       );
       expect(raw).toHaveLength(documents.length);
