@@ -14,6 +14,7 @@ import { SecretsDir } from './secrets-dir.ts';
 import { type StandaloneConfig, syncKeyOf } from './standalone-config.ts';
 import { type GatewayProgress, SyncWorker } from './sync-worker.ts';
 import { decideWebhookAction } from './webhook-decision.ts';
+import { WebhookKeyCache } from './webhook-key-cache.ts';
 
 export interface StandaloneRunnerOptions {
   readonly config: StandaloneConfig;
@@ -42,12 +43,21 @@ export class StandaloneRunner {
   readonly #hard = new AbortController();
   readonly #log: Logger;
   readonly #secrets: SecretsDir;
+  readonly #keys: WebhookKeyCache;
   #server: Server | undefined;
 
   constructor(options: StandaloneRunnerOptions) {
     this.#options = options;
     this.#log = options.logger.child({ component: 'standalone' });
     this.#secrets = new SecretsDir(options.secretsDir);
+    this.#keys = new WebhookKeyCache({
+      secrets: this.#secrets,
+      onError: (ref, e) =>
+        this.#log.warn(
+          { err: e, secret: `${ref.name}/${ref.key}` },
+          'webhook key unreadable; deliveries are refused',
+        ),
+    });
     const requestedRefs = new RequestedRefStore(options.stateDir);
     for (const sync of options.config.syncs) {
       this.#workers.set(
@@ -86,6 +96,8 @@ export class StandaloneRunner {
 
   /** Starts the webhook receiver on `listen`; resolves once it is bound. */
   async listen(listen: ListenAddress): Promise<AddressInfo> {
+    const refs = [...this.#workers.keys()].map((k) => this.#webhookRefOf(k)).filter((r) => r !== undefined);
+    await this.#keys.preload(refs);
     const server = createServer(
       createWebhookReceiver({
         lookupSecret: (namespace, name) => this.#lookupSecret(namespace, name),
@@ -172,19 +184,15 @@ export class StandaloneRunner {
     });
   }
 
+  /** The webhook key of an IgnitionSync, from memory: the same cost for known and unknown targets. */
   async #lookupSecret(namespace: string, name: string): Promise<Buffer | undefined> {
-    const worker = this.#workers.get(syncKeyOf(namespace, name));
-    const webhook = worker?.sync.spec.webhook;
-    if (webhook === undefined || !webhook.enabled || webhook.secretRef === undefined) return undefined;
-    try {
-      return await this.#secrets.read(webhook.secretRef);
-    } catch (e: unknown) {
-      this.#log.warn(
-        { err: e, sync: syncKeyOf(namespace, name) },
-        'webhook secret unreadable; deliveries are refused',
-      );
-      return undefined;
-    }
+    const ref = this.#webhookRefOf(syncKeyOf(namespace, name));
+    return ref === undefined ? undefined : this.#keys.get(ref);
+  }
+
+  #webhookRefOf(key: string) {
+    const webhook = this.#workers.get(key)?.sync.spec.webhook;
+    return webhook?.enabled === true ? webhook.secretRef : undefined;
   }
 
   async #onWebhook(event: WebhookEvent) {
