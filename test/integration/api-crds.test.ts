@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { API_VERSION, buildCrds, parseManifests, Resources } from '../../src/api/index.ts';
+import { API_VERSION, buildCrds, isValidGitRef, parseManifests, Resources } from '../../src/api/index.ts';
 import { KubeApiError, KubeClient } from '../../src/kube/index.ts';
 import { INVALID_DOCUMENTS } from '../fixtures/manifests/invalid-documents.ts';
 import { createTestNamespace, kubeConfigFor } from '../harness/kube/index.ts';
@@ -113,5 +114,59 @@ describe('invalid documents on the apiserver', () => {
       // Rules written once for zod and CEL must read the same from both validators.
       if (CEL_MESSAGES.has(text)) expect(message).toContain(text);
     }
+  });
+});
+
+// Rules written twice (TypeScript for zod, CEL for the apiserver) must agree on every input, not only on
+// the hand-picked table: random refs and paths, judged by both (dry-run creates, nothing persisted).
+describe('zod and CEL agree on random input', () => {
+  async function isAccepted(doc: Doc): Promise<boolean> {
+    try {
+      await client.request({
+        method: 'POST',
+        path: `/apis/sync.ignition.io/v1alpha1/namespaces/${namespace}/${PLURAL[String(doc.kind)]}`,
+        query: { dryRun: 'All', fieldValidation: 'Strict' },
+        body: { ...doc, metadata: { name: 'random', namespace } },
+      });
+      return true;
+    } catch (e: unknown) {
+      if (e instanceof KubeApiError && e.code === 422) return false;
+      throw e;
+    }
+  }
+  const sample = (alphabet: string, seed: number) =>
+    fc.sample(
+      fc
+        .array(fc.constantFrom(...alphabet.split('')), { minLength: 1, maxLength: 10 })
+        .map((cs) => cs.join('')),
+      { numRuns: 60, seed },
+    );
+
+  it('git refs', async () => {
+    for (const ref of sample('ab./-@{}~^:?* lock', 7)) {
+      const doc = {
+        apiVersion: API_VERSION,
+        kind: 'IgnitionSync',
+        spec: { git: { repo: 'file:///r.git', ref } },
+      };
+      expect({ ref, accepted: await isAccepted(doc) }).toEqual({ ref, accepted: isValidGitRef(ref) });
+    }
+  });
+
+  it('mapping paths', async () => {
+    const outcomes = new Set<boolean>();
+    for (const path of sample('a./', 11)) {
+      const doc = {
+        apiVersion: API_VERSION,
+        kind: 'SyncProfile',
+        spec: { mappings: [{ source: path, destination: path }] },
+      };
+      const zodSays =
+        parseManifests(JSON.stringify({ ...doc, metadata: { name: 'random' } }), 'r').issues.length === 0;
+      const accepted = await isAccepted(doc);
+      expect({ path, accepted }).toEqual({ path, accepted: zodSays });
+      outcomes.add(accepted);
+    }
+    expect(outcomes.size).toBe(2);
   });
 });

@@ -11,6 +11,7 @@ export {
 } from './control-plane.ts';
 export { type CrdInstallResult, installCrds, loadCrds } from './crds.ts';
 export { FakeClock, flushAsync } from './fake-clock.ts';
+export { type Candidate, type CandidateEvent, spawnCandidate } from './leader-candidates.ts';
 export { createTestNamespace } from './namespaces.ts';
 export { waitFor } from './wait-for.ts';
 
