@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 
 /** One process to run: never through a shell, always with an explicit environment. */
 export interface CommandSpec {
@@ -36,6 +36,67 @@ const STDERR_KEEP_BYTES = 64 * 1024;
 const DEFAULT_MAX_STDOUT = 256 * 1024 * 1024;
 const KILL_GRACE_MS = 2_000;
 
+type StopCause = 'timeout' | 'abort' | 'output';
+
+/** Ends a child's whole process group: SIGTERM, then SIGKILL after a grace period. */
+class GroupStopper {
+  readonly causes = new Set<StopCause>();
+  readonly #child: ChildProcess;
+  #killTimer: NodeJS.Timeout | undefined;
+
+  constructor(child: ChildProcess) {
+    this.#child = child;
+  }
+
+  stop(cause: StopCause): void {
+    this.causes.add(cause);
+    this.#signal('SIGTERM');
+    this.#killTimer ??= setTimeout(() => this.#signal('SIGKILL'), KILL_GRACE_MS);
+    this.#killTimer.unref();
+  }
+
+  dispose(): void {
+    if (this.#killTimer !== undefined) clearTimeout(this.#killTimer);
+  }
+
+  #signal(sig: NodeJS.Signals): void {
+    if (this.#child.pid === undefined) return;
+    try {
+      process.kill(-this.#child.pid, sig);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Collects stdout up to a limit (then asks to stop) and the tail of stderr. */
+class OutputCollector {
+  readonly #stdout: Buffer[] = [];
+  #stdoutBytes = 0;
+  #stderr = '';
+
+  constructor(child: ChildProcessWithoutNullStreams, maxStdout: number, onOverflow: () => void) {
+    child.stdout.on('data', (chunk: Buffer) => {
+      this.#stdoutBytes += chunk.length;
+      if (this.#stdoutBytes > maxStdout) onOverflow();
+      else this.#stdout.push(chunk);
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      this.#stderr += chunk;
+      if (this.#stderr.length > STDERR_KEEP_BYTES * 2) this.#stderr = this.#stderr.slice(-STDERR_KEEP_BYTES);
+    });
+  }
+
+  get stdout(): Buffer {
+    return Buffer.concat(this.#stdout);
+  }
+
+  get stderr(): string {
+    return this.#stderr.length > STDERR_KEEP_BYTES ? this.#stderr.slice(-STDERR_KEEP_BYTES) : this.#stderr;
+  }
+}
+
 /**
  * Spawns `spec.command` in its own process group (git starts ssh, remote helpers and upload-pack; a
  * timeout must end all of them), collects stdout/stderr, and never rejects: failures are in the result.
@@ -50,59 +111,17 @@ export const runCommand: CommandRunner = (spec) =>
       detached: true,
       windowsHide: true,
     });
-    const stdout: Buffer[] = [];
-    let stdoutBytes = 0;
-    let stderr = '';
-    let timedOut = false;
-    let aborted = false;
-    let outputTooLarge = false;
+    const stopper = new GroupStopper(child);
+    const output = new OutputCollector(child, spec.maxStdoutBytes ?? DEFAULT_MAX_STDOUT, () =>
+      stopper.stop('output'),
+    );
     let spawnError: string | undefined;
-    let killTimer: NodeJS.Timeout | undefined;
-    const maxStdout = spec.maxStdoutBytes ?? DEFAULT_MAX_STDOUT;
-
-    const killGroup = (sig: NodeJS.Signals): void => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, sig);
-      } catch {
-        // already gone
-      }
-    };
-    const terminate = (): void => {
-      killGroup('SIGTERM');
-      killTimer ??= setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
-      killTimer.unref();
-    };
     const timer =
-      spec.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            terminate();
-          }, spec.timeoutMs);
-    const onAbort = (): void => {
-      aborted = true;
-      terminate();
-    };
+      spec.timeoutMs === undefined ? undefined : setTimeout(() => stopper.stop('timeout'), spec.timeoutMs);
+    const onAbort = (): void => stopper.stop('abort');
     if (spec.signal?.aborted === true) onAbort();
     else spec.signal?.addEventListener('abort', onAbort, { once: true });
 
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdoutBytes += chunk.length;
-      if (stdoutBytes > maxStdout) {
-        if (!outputTooLarge) {
-          outputTooLarge = true;
-          terminate();
-        }
-        return;
-      }
-      stdout.push(chunk);
-    });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
-      stderr += chunk;
-      if (stderr.length > STDERR_KEEP_BYTES * 2) stderr = stderr.slice(-STDERR_KEEP_BYTES);
-    });
     child.stdin.on('error', () => {
       // the child may exit before reading its input (EPIPE); the exit code tells the story
     });
@@ -111,19 +130,18 @@ export const runCommand: CommandRunner = (spec) =>
     });
     child.on('close', (code) => {
       if (timer !== undefined) clearTimeout(timer);
-      if (killTimer !== undefined) clearTimeout(killTimer);
+      stopper.dispose();
       spec.signal?.removeEventListener('abort', onAbort);
       const result: CommandResult = {
         exitCode: code,
-        stdout: Buffer.concat(stdout),
-        stderr: stderr.length > STDERR_KEEP_BYTES ? stderr.slice(-STDERR_KEEP_BYTES) : stderr,
-        timedOut,
-        aborted,
-        outputTooLarge,
+        stdout: output.stdout,
+        stderr: output.stderr,
+        timedOut: stopper.causes.has('timeout'),
+        aborted: stopper.causes.has('abort'),
+        outputTooLarge: stopper.causes.has('output'),
         durationMs: Math.round(performance.now() - started),
       };
       resolve(spawnError === undefined ? result : { ...result, spawnError });
     });
-    if (spec.input === undefined) child.stdin.end();
-    else child.stdin.end(spec.input);
+    child.stdin.end(spec.input);
   });

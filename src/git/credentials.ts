@@ -74,6 +74,34 @@ interface SshOptions {
   readonly connectTimeoutSeconds: number;
 }
 
+/**
+ * The ssh command line git runs (through `sh -c`, hence the quoting). `-F /dev/null`, IdentitiesOnly,
+ * no agent and explicit known_hosts files mean nothing under ~/.ssh is read or written.
+ */
+function sshCommand(
+  key: string,
+  knownHosts: string,
+  insecure: boolean,
+  connectTimeoutSeconds: number,
+): string {
+  const options = [
+    'IdentitiesOnly=yes',
+    'IdentityAgent=none',
+    'BatchMode=yes',
+    `UserKnownHostsFile=${knownHosts}`,
+    'GlobalKnownHostsFile=/dev/null',
+    `StrictHostKeyChecking=${insecure ? 'no' : 'yes'}`,
+    'UpdateHostKeys=no',
+    'HashKnownHosts=no',
+    `ConnectTimeout=${connectTimeoutSeconds}`,
+    'ServerAliveInterval=15',
+    'LogLevel=ERROR',
+  ];
+  return ['ssh', '-F', '/dev/null', '-i', key, ...options.flatMap((o) => ['-o', o])]
+    .map(shellQuote)
+    .join(' ');
+}
+
 async function prepareSsh(
   auth: Extract<GitAuth, { kind: 'ssh' }>,
   options: SshOptions,
@@ -104,37 +132,11 @@ async function prepareSsh(
       await readSecretFile(auth.knownHostsFile, 'ssh known_hosts file');
       await copyFile(auth.knownHostsFile, knownHosts);
     }
-    const args = [
-      'ssh',
-      '-F',
-      '/dev/null',
-      '-i',
-      keyCopy,
-      '-o',
-      'IdentitiesOnly=yes',
-      '-o',
-      'IdentityAgent=none',
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      `UserKnownHostsFile=${knownHosts}`,
-      '-o',
-      'GlobalKnownHostsFile=/dev/null',
-      '-o',
-      `StrictHostKeyChecking=${insecure ? 'no' : 'yes'}`,
-      '-o',
-      'UpdateHostKeys=no',
-      '-o',
-      'HashKnownHosts=no',
-      '-o',
-      `ConnectTimeout=${options.connectTimeoutSeconds}`,
-      '-o',
-      'ServerAliveInterval=15',
-      '-o',
-      'LogLevel=ERROR',
-    ];
     return {
-      env: { GIT_SSH_COMMAND: args.map(shellQuote).join(' '), GIT_SSH_VARIANT: 'ssh' },
+      env: {
+        GIT_SSH_COMMAND: sshCommand(keyCopy, knownHosts, insecure, options.connectTimeoutSeconds),
+        GIT_SSH_VARIANT: 'ssh',
+      },
       secrets: [],
       warnings: insecure ? [INSECURE_HOST_KEY_WARNING] : [],
       cleanup,

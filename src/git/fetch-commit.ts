@@ -1,4 +1,5 @@
 import { isRefusedWant } from './classify-failure.ts';
+import type { CommandResult } from './command-runner.ts';
 import { gitError } from './git-error.ts';
 import type { GitProcess } from './git-process.ts';
 import { isFullCommitSha } from './git-ref.ts';
@@ -69,11 +70,28 @@ export async function ensureCommit(
   if (bySha.exitCode !== 0 && !isRefusedWant(bySha.stderr))
     throw ctx.proc.failure({ what, fallback: 'GitFetchFailed', secrets: ctx.secrets }, bySha);
 
+  return fetchThroughRef(ctx, commit, { ...options, what, run });
+}
+
+/** The v0 fallback: fetch the ref (or all branches and tags), deepen, and require reachability. */
+async function fetchThroughRef(
+  ctx: FetchContext,
+  commit: string,
+  options: {
+    readonly ref?: string | undefined;
+    readonly depth: number;
+    readonly lookupRef: (ref: string) => Promise<string | undefined>;
+    readonly what: string;
+    readonly run: (args: string[]) => Promise<CommandResult>;
+  },
+): Promise<FetchMethod> {
+  const { what, run } = options;
+  const depth = [`--depth=${options.depth}`];
   const refspecs = await fallbackRefspecs(options.ref, options.lookupRef);
   if (refspecs === undefined) {
     throw gitError(
       'CommitNotFound',
-      `${what} failed: the server refuses fetching by id and ref ${options.ref ?? ''} is gone`,
+      `${what} failed: commit not found and ref ${options.ref ?? ''} no longer exists`,
     );
   }
   const first = await run(fetchArgs(depth, refspecs));
@@ -81,7 +99,7 @@ export async function ensureCommit(
     if (isRefusedWant(first.stderr)) {
       throw gitError(
         'CommitNotFound',
-        `${what} failed: commit not found and ref ${options.ref ?? '(any)'} is gone`,
+        `${what} failed: commit not found and ref ${options.ref ?? '(any)'} no longer exists`,
       );
     }
     throw ctx.proc.failure({ what, fallback: 'GitFetchFailed', secrets: ctx.secrets }, first);
