@@ -59,10 +59,10 @@ const mappingDefaults = (n: number) =>
     ]).flat(),
   );
 
-// seed-document.md is a copy of the user's design text (shared/seed/000_4121182899c1462a.txt).
+// seed-document.txt is a copy of the user's design text (shared/seed/000_4121182899c1462a.txt).
 describe('seed examples (test/fixtures/manifests/seed, copied verbatim)', () => {
   it('are every IgnitionSync/SyncProfile example of the seed, byte for byte', () => {
-    const seed = readFileSync(join(FIXTURES, 'seed-document.md'), 'utf8');
+    const seed = readFileSync(join(FIXTURES, 'seed-document.txt'), 'utf8');
     const files = readdirSync(join(FIXTURES, 'seed'));
     expect(files).toHaveLength(7);
     for (const f of files) expect(seed).toContain(read('seed', f));
