@@ -226,9 +226,4 @@ export class StandaloneRunner {
     }
     return action.decision;
   }
-
-  /** Where a worker keeps its shared checkout (for tests and docs). */
-  static checkoutDirOf(stateDir: string, namespace: string, name: string): string {
-    return join(stateDir, 'checkouts', `${namespace}.${name}`);
-  }
 }

@@ -20,6 +20,22 @@ function memoryIo(cwd: string) {
   return { io, stdout: () => out, stderr: () => err };
 }
 
+/** `run -f <config> --secrets-dir secrets --state-dir state --once --output json`, relative to the env root. */
+function onceJsonArgs(config: string): string[] {
+  return [
+    'run',
+    '-f',
+    config,
+    '--secrets-dir',
+    'secrets',
+    '--state-dir',
+    'state',
+    '--once',
+    '--output',
+    'json',
+  ];
+}
+
 let env: ProveitEnvironment;
 
 beforeEach(async () => {
@@ -37,18 +53,7 @@ describe('ignition-sync run --once --output json', () => {
       { name: 'area1', profile: 'proveit-area' },
     ]);
     const cli = memoryIo(env.root);
-    const args = [
-      'run',
-      '-f',
-      'config',
-      '--secrets-dir',
-      'secrets',
-      '--state-dir',
-      'state',
-      '--once',
-      '--output',
-      'json',
-    ];
+    const args = onceJsonArgs('config');
     const code = await runCli(args, cli.io);
     expect(cli.stderr()).not.toContain('e2e-git-token');
     expect(code).toBe(0);
@@ -84,18 +89,7 @@ describe('ignition-sync run --once --output json', () => {
 
   it('a second run with nothing changed reports zero changes; a failing gateway makes exit 1 with its error', async () => {
     await env.writeConfig([{ name: 'site', profile: 'proveit-site' }]);
-    const args = [
-      'run',
-      '-f',
-      'config/proveit.yaml',
-      '--secrets-dir',
-      'secrets',
-      '--state-dir',
-      'state',
-      '--once',
-      '--output',
-      'json',
-    ];
+    const args = onceJsonArgs('config/proveit.yaml');
     expect(await runCli(args, memoryIo(env.root).io)).toBe(0);
     const again = memoryIo(env.root);
     expect(await runCli(args, again.io)).toBe(0);
