@@ -20,6 +20,14 @@ export interface FetchContext {
 /** How the commit got here: already present, fetched by id, or fetched through a ref. */
 export type FetchMethod = 'present' | 'sha' | 'ref';
 
+export interface FetchOptions {
+  /** The ref the commit came from; needed only when the server refuses fetching by id. */
+  readonly ref?: string | undefined;
+  readonly depth: number;
+  /** Asks the server which full ref name `ref` means now (undefined: it no longer exists). */
+  readonly lookupRef: (ref: string) => Promise<string | undefined>;
+}
+
 /** History deepening steps for the fetch-the-ref fallback before fetching everything. */
 const DEEPEN_STEPS = [100];
 
@@ -45,12 +53,7 @@ function fetchArgs(depthArgs: readonly string[], refspecs: readonly string[]): s
 export async function ensureCommit(
   ctx: FetchContext,
   commit: string,
-  options: {
-    readonly ref?: string | undefined;
-    readonly depth: number;
-    /** Asks the server which full ref name `ref` means now (undefined: it no longer exists). */
-    readonly lookupRef: (ref: string) => Promise<string | undefined>;
-  },
+  options: FetchOptions,
 ): Promise<FetchMethod> {
   if (await hasCommit(ctx.proc, ctx.dir, commit, ctx.signal)) return 'present';
   const what = `fetch ${commit} from ${redactUrl(ctx.url)}`;
@@ -77,10 +80,7 @@ export async function ensureCommit(
 async function fetchThroughRef(
   ctx: FetchContext,
   commit: string,
-  options: {
-    readonly ref?: string | undefined;
-    readonly depth: number;
-    readonly lookupRef: (ref: string) => Promise<string | undefined>;
+  options: FetchOptions & {
     readonly what: string;
     readonly run: (args: string[]) => Promise<CommandResult>;
   },

@@ -149,6 +149,37 @@ describe('token auth and redaction', () => {
     expect(await readFile(join(dir, '.git', 'config'), 'utf8')).not.toContain(env.token);
   });
 
+  it('runs git with only the controlled environment: private HOME and config, no prompts, C locale', async () => {
+    const allowed = new Set([
+      'PATH',
+      'HOME',
+      'XDG_CONFIG_HOME',
+      'GIT_CONFIG_GLOBAL',
+      'GIT_CONFIG_NOSYSTEM',
+      'GIT_TERMINAL_PROMPT',
+      'GIT_ALLOW_PROTOCOL',
+      'GIT_ASKPASS',
+      'LC_ALL',
+      'LANG',
+      'GIT_SSH_COMMAND',
+      'GIT_SSH_VARIANT',
+      'IGNITION_SYNC_GIT_TOKEN_FILE',
+      'IGNITION_SYNC_GIT_USERNAME',
+      'LD_PRELOAD',
+      'NSS_WRAPPER_PASSWD',
+      'NSS_WRAPPER_GROUP',
+    ]);
+    expect(specs.length).toBeGreaterThan(0);
+    for (const spec of specs) {
+      expect(Object.keys(spec.env).filter((k) => !allowed.has(k))).toEqual([]);
+      expect(spec.env).toMatchObject({ GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', LC_ALL: 'C' });
+      expect(spec.env.HOME).not.toBe(process.env.HOME);
+    }
+    const config = await readFile(specs[0]?.env.GIT_CONFIG_GLOBAL ?? '', 'utf8');
+    expect(config).toMatch(/directory = \*/);
+    expect(config).toMatch(/version = 2/);
+  });
+
   it('reports a rejected token as GitAuthFailed without the token in the message', async () => {
     const wrongToken = 'wrong-t0ken-QWERTYUIOP-1234';
     const tokenFile = join(await env.scratch('wrongtok'), 'token');
