@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import {
   API_GROUP,
   API_VERSION_NAME,
+  DNS_LABEL_PATTERN,
   IgnitionSyncSpec,
   IgnitionSyncStatus,
   Kinds,
@@ -96,9 +97,12 @@ const KINDS: readonly KindDefinition[] = [
       },
       ageColumn,
     ],
-    // The name is used as a label value on owned objects (at most 63 characters).
+    // The name is used as a label value on owned objects: an RFC 1123 label, like the zod schema says.
     rootRules: [
-      { rule: 'self.metadata.name.size() <= 63', message: 'metadata.name must be at most 63 characters' },
+      {
+        rule: `self.metadata.name.size() <= 63 && self.metadata.name.matches('${DNS_LABEL_PATTERN}')`,
+        message: 'metadata.name must be a lowercase RFC 1123 label (a-z, 0-9, "-"; at most 63 characters)',
+      },
     ],
   },
   {
