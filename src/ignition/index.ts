@@ -61,4 +61,4 @@ export {
 } from './simulator/start-gateway-simulator.ts';
 export { computeTokenHash, parseTokenSpec } from './simulator/token-auth.ts';
 export { GATEWAY_OWNED_GLOBS, isGatewayOwned, type TripwireReport } from './simulator/tripwires.ts';
-export type { WriteEvent } from './simulator/write-monitor.ts';
+export type { LockInterval, WriteEvidence } from './simulator/write-evidence.ts';

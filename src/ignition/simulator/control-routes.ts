@@ -73,7 +73,7 @@ const ROUTES: Readonly<Record<string, Handler>> = {
     return { cleared: true };
   },
   'POST scans': (gw, _b, _c, arg) => gw.scans.requestScan(kindOf(arg), 'periodic'),
-  'GET writes': (gw) => gw.monitor?.events() ?? [],
+  'GET writes': (gw) => gw.scans.pendingWrites(),
   'GET snapshot': (gw, _b, _c, arg) => gw.snapshot(kindOf(arg)) ?? null,
   'GET tripwires': (gw) => gw.tripwires.check(Date.now()),
   'GET gateway-writes': (gw) => gw.gatewayWrites,

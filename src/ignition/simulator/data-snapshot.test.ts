@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { buildSnapshot, diffSnapshots, type FileRecord } from './data-snapshot.ts';
 
-const rec = (path: string, json?: string): FileRecord => ({ path, hash: `h-${path}-${json ?? ''}`, json });
+const rec = (path: string, json?: string): FileRecord => ({
+  path,
+  hash: `h-${path}-${json ?? ''}`,
+  mtimeMs: 0,
+  json,
+});
 const RJ = '{"files":["config.json"],"attributes":{"lastModificationSignature":"abc"}}';
 
 describe('buildSnapshot (config)', () => {

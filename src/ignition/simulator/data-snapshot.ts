@@ -4,6 +4,8 @@ import type { ScanKind } from '../gateway-types.ts';
 export interface FileRecord {
   readonly path: string;
   readonly hash: string;
+  /** Modification time (epoch ms, fractional): when the file was last written. */
+  readonly mtimeMs: number;
   readonly json?: string | undefined;
 }
 
@@ -47,6 +49,8 @@ export interface DataSnapshot {
   readonly takenAt: number;
   /** Every file under the scanned root with its hash: the filesystem state the scan saw. */
   readonly files: Readonly<Record<string, string>>;
+  /** path → mtime (epoch ms): when each file was written, the evidence for lock and torn-write checks. */
+  readonly mtimes: Readonly<Record<string, number>>;
   readonly resources: Readonly<Record<string, ResourceEntry>>;
   readonly projects: Readonly<Record<string, ProjectEntry>>;
   readonly modes: Readonly<Record<string, ModeEntry>>;
@@ -62,11 +66,13 @@ const BUILTIN_COLLECTIONS = new Set(['core', 'external', 'local', 'system']);
 /** Pure: turns the file list of one scan root into resources, projects, modes and errors. */
 export function buildSnapshot(kind: ScanKind, takenAt: number, records: readonly FileRecord[]): DataSnapshot {
   const files: Record<string, string> = {};
+  const mtimes: Record<string, number> = {};
   const errors: SnapshotError[] = [];
   const tempFiles: string[] = [];
   const byDir = new Map<string, FileRecord[]>();
   for (const r of records) {
     files[r.path] = r.hash;
+    mtimes[r.path] = r.mtimeMs;
     if (TEMP_FILE.test(r.path)) tempFiles.push(r.path);
     if (r.json !== undefined && parseJson(r.json) === undefined) {
       errors.push({ path: r.path, message: 'malformed json' });
@@ -79,7 +85,7 @@ export function buildSnapshot(kind: ScanKind, takenAt: number, records: readonly
   const out = { resources: {} as Record<string, ResourceEntry>, projects: {}, modes: {} };
   if (kind === 'config') collectConfig(byDir, out, errors);
   else collectProjects(byDir, out, errors);
-  return { kind, takenAt, files, ...out, errors, tempFiles };
+  return { kind, takenAt, files, mtimes, ...out, errors, tempFiles };
 }
 
 interface Collected {

@@ -7,8 +7,13 @@ import {
   type SnapshotDiff,
   type SnapshotError,
 } from './data-snapshot.ts';
-import { SCAN_ROOTS, snapshotDataDir } from './snapshot-data-dir.ts';
-import type { WriteMonitor } from './write-monitor.ts';
+import { type SnapshotCache, snapshotDataDir } from './snapshot-data-dir.ts';
+import {
+  CLOCK_SLACK_MS,
+  collectWriteEvidence,
+  type LockInterval,
+  type WriteEvidence,
+} from './write-evidence.ts';
 
 export type ScanTrigger = 'api' | 'periodic' | 'restart';
 
@@ -26,51 +31,48 @@ export interface ScanLogEntry {
   readonly filesAtStart: Readonly<Record<string, string>>;
   /** Temp/staging files present at scan start. */
   readonly tempFilesAtStart: readonly string[];
-  /** Files whose content differed between scan start and scan end: a write was in progress. */
-  changedDuringScan: SnapshotDiff;
-  /** Writes (not the gateway's own) seen under the root while the scan ran. */
-  writesDuringScan: string[];
-  /** Writes seen since the previous scan of this kind while no lock of this kind was held. */
+  /** Files written since the previous scan of this kind, oldest first, with the locks held at write time. */
+  readonly writes: readonly WriteEvidence[];
+  /** Files deleted since the previous scan of this kind. */
+  readonly deleted: readonly string[];
+  /** Writes (not the gateway's own) made while no lock of this kind was held. */
   readonly unlockedWrites: readonly string[];
-  /** A scan that saw a write in progress or a half-applied state. */
+  /** Files whose content changed between scan start and scan end: a write was in progress. */
+  changedDuringScan: SnapshotDiff;
+  /** A scan that saw a write in progress or a half-applied state (temp files). */
   torn: boolean;
   /** Resource-level diff against the previous snapshot of this kind. */
   diff?: SnapshotDiff;
   errors?: readonly SnapshotError[];
 }
 
-interface LockState {
-  readonly actor: string;
-  readonly timestamp: number;
-  readonly expiresAt: number;
-}
-
 interface KindState {
   active: boolean;
   lastScanTimestamp: number;
   lastScanDuration: number;
-  lock: LockState | undefined;
+  lock: LockInterval | undefined;
   snapshot: DataSnapshot | undefined;
-  lastScanEnd: number;
 }
 
 export interface ScanEngineOptions {
   readonly dataDir: string;
   readonly now: () => number;
-  readonly monitor: WriteMonitor | undefined;
   readonly scanDurationMs: number;
-  /** Writes seen within this many ms after scan start are attributed to before it (fs event latency). */
-  readonly writeGraceMs?: number;
+  /** path → hash of files the simulated gateway wrote itself (not attributed to the sync). */
+  readonly ownWrites: ReadonlyMap<string, string>;
   readonly onSnapshot?: (snapshot: DataSnapshot) => Promise<void>;
   readonly closed: AbortSignal;
 }
 
 export type LockAttempt = { readonly status: 200; readonly lock: ScanLock } | { readonly status: 408 | 409 };
 
+const MAX_LOCK_HISTORY = 1_000;
+
 /**
  * Asynchronous scans and scan locks of the simulated gateway. A POST joins a running scan; a scan releases
  * its kind's lock; a lock waits for a running scan and for other holders (408 after acquireTimeout); the
- * same actor asking again gets 409. Locks expire lazily (no timers).
+ * same actor asking again gets 409. Locks expire lazily (no timers). Write evidence comes from file
+ * mtimes against the lock history, so an idle simulator watches nothing.
  */
 export class ScanEngine {
   readonly log: ScanLogEntry[] = [];
@@ -80,6 +82,8 @@ export class ScanEngine {
   #generation = 0;
   #nextId = 1;
   readonly #o: ScanEngineOptions;
+  readonly #cache: SnapshotCache = new Map();
+  readonly #locks: LockInterval[] = [];
   readonly #kinds: Record<ScanKind, KindState>;
 
   constructor(options: ScanEngineOptions) {
@@ -91,7 +95,6 @@ export class ScanEngine {
       lastScanDuration: 0,
       lock: undefined,
       snapshot: undefined,
-      lastScanEnd: 0,
     });
     this.#kinds = { config: init(), projects: init() };
   }
@@ -125,10 +128,10 @@ export class ScanEngine {
   getLock(kind: ScanKind): ScanLock | undefined {
     const k = this.#kinds[kind];
     const now = this.#o.now();
-    if (k.lock !== undefined && k.lock.expiresAt <= now) k.lock = undefined;
+    if (k.lock !== undefined && k.lock.to <= now) k.lock = undefined;
     return k.lock === undefined
       ? undefined
-      : { timestamp: k.lock.timestamp, remaining: k.lock.expiresAt - now, actor: k.lock.actor };
+      : { timestamp: k.lock.from, remaining: k.lock.to - now, actor: k.lock.actor };
   }
 
   async acquireLock(
@@ -145,18 +148,22 @@ export class ScanEngine {
       await sleep(Math.min(20, Math.max(1, deadline - this.#o.now())), this.#o.closed);
     }
     const now = this.#o.now();
-    k.lock = { actor, timestamp: now, expiresAt: now + holdTimeoutS * 1000 };
+    k.lock = { kind, actor, from: now, to: now + holdTimeoutS * 1000 };
+    this.#locks.push(k.lock);
+    if (this.#locks.length > MAX_LOCK_HISTORY) this.#locks.shift();
     return { status: 200, lock: { timestamp: now, remaining: holdTimeoutS * 1000, actor } };
   }
 
   releaseLock(kind: ScanKind): void {
-    this.#kinds[kind].lock = undefined;
+    const k = this.#kinds[kind];
+    if (k.lock !== undefined) k.lock.to = Math.min(k.lock.to, this.#o.now());
+    k.lock = undefined;
   }
 
   /** Starts a scan (or joins the running one) and answers with the status body. */
   requestScan(kind: ScanKind, trigger: ScanTrigger): ScanStatus {
     const k = this.#kinds[kind];
-    if (trigger === 'api') k.lock = undefined;
+    if (trigger === 'api') this.releaseLock(kind);
     if (!k.active) {
       k.active = true;
       const generation = this.#generation;
@@ -168,17 +175,27 @@ export class ScanEngine {
     return this.status(kind);
   }
 
-  /** Restart: drop locks and running scans, reload both snapshots from disk (logged as `restart` scans). */
+  /** Files written since the last scan of each kind (what the next scan would load), with lock evidence. */
+  async pendingWrites(): Promise<WriteEvidence[]> {
+    const out: WriteEvidence[] = [];
+    for (const kind of SCAN_KINDS) {
+      const now = await snapshotDataDir(this.#o.dataDir, kind, this.#o.now(), this.#cache);
+      const prior = this.#kinds[kind].snapshot?.files ?? {};
+      out.push(...collectWriteEvidence(prior, now, this.#locks, this.#o.ownWrites).writes);
+    }
+    return out;
+  }
+
+  /** Restart: drop locks and running scans, reload both snapshots from disk. */
   async reload(): Promise<void> {
     this.#generation += 1;
     this.setStuck(false);
     for (const kind of SCAN_KINDS) {
       const k = this.#kinds[kind];
       k.active = false;
-      k.lock = undefined;
-      const snap = await snapshotDataDir(this.#o.dataDir, kind, this.#o.now());
+      this.releaseLock(kind);
+      const snap = await snapshotDataDir(this.#o.dataDir, kind, this.#o.now(), this.#cache);
       k.snapshot = snap;
-      k.lastScanEnd = this.#o.now();
       await this.#o.onSnapshot?.(snap);
     }
   }
@@ -186,23 +203,23 @@ export class ScanEngine {
   async #run(kind: ScanKind, trigger: ScanTrigger, generation: number): Promise<void> {
     const k = this.#kinds[kind];
     const startedAt = this.#o.now();
-    const root = `${SCAN_ROOTS[kind]}/`;
-    const unlockedWrites = (this.#o.monitor?.events(k.lastScanEnd) ?? [])
-      .filter((e) => e.time <= startedAt && !e.byGateway && e.path.startsWith(root))
-      .filter((e) => !e.lockedKinds.includes(kind))
-      .map((e) => e.path);
-    const start = await snapshotDataDir(this.#o.dataDir, kind, startedAt);
+    const locksAtStart = this.lockedKinds();
+    const start = await snapshotDataDir(this.#o.dataDir, kind, startedAt, this.#cache);
+    const evidence = collectWriteEvidence(k.snapshot?.files ?? {}, start, this.#locks, this.#o.ownWrites);
     const entry: ScanLogEntry = {
       id: this.#nextId++,
       kind,
       trigger,
       startedAt,
-      locksAtStart: this.lockedKinds(),
+      locksAtStart,
       filesAtStart: start.files,
       tempFilesAtStart: start.tempFiles,
+      writes: evidence.writes,
+      deleted: evidence.deleted,
+      unlockedWrites: evidence.writes
+        .filter((w) => !w.byGateway && !w.lockedKinds.includes(kind))
+        .map((w) => w.path),
       changedDuringScan: { added: [], modified: [], removed: [] },
-      writesDuringScan: [],
-      unlockedWrites: [...new Set(unlockedWrites)],
       torn: false,
     };
     this.log.push(entry);
@@ -213,23 +230,19 @@ export class ScanEngine {
         this.#unstick = resolve;
       });
     }
-    const end = await snapshotDataDir(this.#o.dataDir, kind, this.#o.now());
+    const end = await snapshotDataDir(this.#o.dataDir, kind, this.#o.now(), this.#cache);
     if (generation !== this.#generation) return;
     const finishedAt = this.#o.now();
-    const grace = this.#o.writeGraceMs ?? 25;
-    entry.changedDuringScan = diffRecords(start.files, end.files);
-    entry.writesDuringScan = [
-      ...new Set(
-        (this.#o.monitor?.events(startedAt + grace) ?? [])
-          .filter((e) => e.time <= finishedAt && !e.byGateway && e.path.startsWith(root))
-          .map((e) => e.path),
-      ),
-    ];
+    const changed = diffRecords(start.files, end.files);
+    // A write that landed after the scan began but before the start snapshot read it is still torn.
+    const lateWrites = Object.entries(end.mtimes)
+      .filter(([path, mtime]) => mtime > startedAt + CLOCK_SLACK_MS && !changed.modified.includes(path))
+      .filter(([path]) => this.#o.ownWrites.get(path) !== end.files[path])
+      .map(([path]) => path);
+    entry.changedDuringScan = { ...changed, modified: [...changed.modified, ...lateWrites] };
     const c = entry.changedDuringScan;
     entry.torn =
-      c.added.length + c.modified.length + c.removed.length > 0 ||
-      entry.writesDuringScan.length > 0 ||
-      entry.tempFilesAtStart.length > 0;
+      c.added.length + c.modified.length + c.removed.length > 0 || entry.tempFilesAtStart.length > 0;
     entry.diff = diffSnapshots(k.snapshot, end);
     entry.errors = end.errors;
     entry.finishedAt = finishedAt;
@@ -237,7 +250,6 @@ export class ScanEngine {
     k.snapshot = end;
     k.lastScanTimestamp = startedAt;
     k.lastScanDuration = finishedAt - startedAt;
-    k.lastScanEnd = finishedAt;
     await this.#o.onSnapshot?.(end);
     k.active = false;
   }

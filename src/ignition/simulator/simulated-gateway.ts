@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sleep } from '../client/backoff.ts';
 import type { ScanKind } from '../gateway-types.ts';
 import { formatGwInfo } from '../gwinfo.ts';
@@ -13,7 +14,6 @@ import { loadFileTokens } from './load-file-tokens.ts';
 import { ScanEngine } from './scan-engine.ts';
 import type { SimToken } from './token-auth.ts';
 import { Tripwires } from './tripwires.ts';
-import { WriteMonitor } from './write-monitor.ts';
 
 /** `running`; `starting` (restart window: /data 503); `commissioning` (first boot: /data 302 → /welcome). */
 export type Lifecycle = 'running' | 'starting' | 'commissioning';
@@ -56,7 +56,6 @@ export interface SimulatedGatewayOptions {
   readonly projectScanFrequencyS: number;
   readonly scanLockSupported: boolean;
   readonly lifecycle: Lifecycle;
-  readonly watchWrites: boolean;
   readonly random: () => number;
 }
 
@@ -68,7 +67,8 @@ export class SimulatedGateway {
   readonly options: SimulatedGatewayOptions;
   readonly scans: ScanEngine;
   readonly tripwires: Tripwires;
-  readonly monitor: WriteMonitor | undefined;
+  /** path → hash of files the simulated gateway wrote itself. */
+  readonly ownWrites = new Map<string, string>();
   readonly requests: RequestLogEntry[] = [];
   readonly gatewayWrites: GatewayWriteRecord[] = [];
   readonly faults: FaultRule[] = [];
@@ -86,17 +86,10 @@ export class SimulatedGateway {
   constructor(options: SimulatedGatewayOptions) {
     this.options = options;
     this.lifecycle = options.lifecycle;
-    this.monitor = options.watchWrites
-      ? new WriteMonitor({
-          dataDir: options.dataDir,
-          now: Date.now,
-          lockedKinds: () => this.scans.lockedKinds(),
-        })
-      : undefined;
     this.scans = new ScanEngine({
       dataDir: options.dataDir,
       now: Date.now,
-      monitor: this.monitor,
+      ownWrites: this.ownWrites,
       scanDurationMs: options.scanDurationMs,
       closed: this.#closer.signal,
       onSnapshot: (snap) => this.#onSnapshot(snap),
@@ -108,11 +101,10 @@ export class SimulatedGateway {
     return this.#closer.signal;
   }
 
-  /** Loads the data dir as a gateway does at start, arms tripwires, starts the watcher and periodic scans. */
+  /** Loads the data dir as a gateway does at start, arms tripwires and starts periodic scans. */
   async start(): Promise<void> {
     await this.scans.reload();
     await this.tripwires.arm();
-    this.monitor?.start();
     const every = this.options.projectScanFrequencyS;
     if (every > 0) {
       const timer = setInterval(() => {
@@ -237,7 +229,7 @@ export class SimulatedGateway {
   async gatewayWrite(write: GatewayWrite): Promise<GatewayWriteRecord> {
     const now = Date.now();
     const files = await planGatewayWrite(this.options.dataDir, write, now);
-    for (const p of Object.keys(files)) this.monitor?.markOwnWrite(p);
+    for (const [p, content] of Object.entries(files)) this.ownWrites.set(p, contentHash(content));
     await writeFiles(this.options.dataDir, files);
     await this.tripwires.acceptOwnWrites(Object.keys(files));
     const record = { time: now, type: write.type, files };
@@ -291,7 +283,6 @@ export class SimulatedGateway {
     this.#closer.abort(new Error('simulator closed'));
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
-    this.monitor?.close();
   }
 
   #later(ms: number, fn: () => void): void {
@@ -306,4 +297,9 @@ export class SimulatedGateway {
   async #onSnapshot(snap: DataSnapshot): Promise<void> {
     if (snap.kind === 'config') this.#fileTokens = await loadFileTokens(this.options.dataDir);
   }
+}
+
+/** The hash the snapshot uses for a file's content (so own writes can be recognised in scans). */
+function contentHash(content: string): string {
+  return createHash('sha256').update(content).digest('hex').slice(0, 32);
 }

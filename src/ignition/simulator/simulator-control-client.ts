@@ -5,7 +5,7 @@ import type { GatewayWrite, GatewayWriteRecord } from './gateway-writes.ts';
 import type { ScanLogEntry } from './scan-engine.ts';
 import type { DesignerInput, Lifecycle, RequestLogEntry } from './simulated-gateway.ts';
 import type { TripwireReport } from './tripwires.ts';
-import type { WriteEvent } from './write-monitor.ts';
+import type { WriteEvidence } from './write-evidence.ts';
 
 export interface SimulatorState {
   readonly lifecycle: Lifecycle;
@@ -52,7 +52,8 @@ export class SimulatorControlClient {
   triggerScan(kind: ScanKind): Promise<unknown> {
     return this.#call('POST', `scans/${kind}`);
   }
-  writes(): Promise<WriteEvent[]> {
+  /** Files written since the last scan of their kind, with the locks held when each was written. */
+  pendingWrites(): Promise<WriteEvidence[]> {
     return this.#call('GET', 'writes');
   }
   snapshot(kind: ScanKind): Promise<DataSnapshot | null> {

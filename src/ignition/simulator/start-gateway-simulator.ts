@@ -41,8 +41,6 @@ export interface GatewaySimulatorOptions {
   readonly lifecycle?: Lifecycle;
   /** Seed an empty data dir (default true). */
   readonly seed?: boolean;
-  /** Track write activity with fs.watch for torn-write detection (default true). */
-  readonly watchWrites?: boolean;
   /** Randomness for probabilistic faults (default Math.random). */
   readonly random?: () => number;
   readonly logger?: Logger;
@@ -66,8 +64,8 @@ export interface GatewaySimulator {
 
 /**
  * Starts an in-process Ignition 8.3 gateway simulator over a real data dir: the gateway routes on one port,
- * test control routes on another. Idle cost: two listening sockets and an fs.watch; no timers unless
- * periodic project scans are on.
+ * test control routes on another. Idle cost: two listening sockets; no timers, no watchers unless
+ * periodic project scans are on (write evidence comes from file mtimes, read at scan time).
  */
 export async function startGatewaySimulator(options: GatewaySimulatorOptions): Promise<GatewaySimulator> {
   const name = options.name ?? 'ignition-sim';
@@ -88,7 +86,6 @@ export async function startGatewaySimulator(options: GatewaySimulatorOptions): P
     projectScanFrequencyS: options.projectScanFrequencyS ?? 0,
     scanLockSupported: options.scanLockSupported ?? true,
     lifecycle: options.lifecycle ?? 'running',
-    watchWrites: options.watchWrites ?? true,
     random: options.random ?? Math.random,
   });
   await gateway.start();

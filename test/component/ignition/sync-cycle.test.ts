@@ -72,12 +72,13 @@ describe('sync cycle against the simulator', () => {
     expect(result.lockMode).toBe('locked');
     expect(result.locked).toEqual(['config', 'projects']);
 
-    const writes = (await fx.control.writes()).filter((w) => !w.byGateway);
-    expect(writes.length).toBeGreaterThan(0);
-    for (const w of writes) expect(w.lockedKinds).toEqual(['config', 'projects']);
-
     const scans = await fx.control.scans();
     const apiScans = scans.filter((s) => s.trigger === 'api');
+    const writes = apiScans.flatMap((s) => s.writes).filter((w) => !w.byGateway);
+    expect(writes.map((w) => w.path).sort()).toEqual(
+      Object.keys({ ...CONFIG_FILES, ...PROJECT_FILES }).sort(),
+    );
+    for (const w of writes) expect(w.lockedKinds).toEqual(['config', 'projects']);
     expect(apiScans.map((s) => s.kind)).toEqual(['config', 'projects']);
     const [config, projects] = apiScans;
     expect(config?.finishedAt).toBeLessThanOrEqual(projects?.startedAt ?? 0);
@@ -111,6 +112,20 @@ describe('sync cycle against the simulator', () => {
     const [scan] = await fx.control.scans();
     expect(scan?.torn).toBe(true);
     expect(scan?.changedDuringScan.added).toContain('projects/Line3/project.json');
+  });
+
+  it('the simulator flags writes made before the lock was taken (negative control)', async () => {
+    const fx = await fixture();
+    await engineApply(fx, PROJECT_FILES)(new AbortController().signal, { afterCommissioning: false });
+    await new Promise((r) => setTimeout(r, 50));
+    await fx.client().acquireScanLock('projects');
+    await fx.client().startScan('projects');
+    await expect
+      .poll(async () => (await fx.control.scans())[0]?.finishedAt, { timeout: 5_000 })
+      .toBeDefined();
+    const [scan] = await fx.control.scans();
+    expect(scan?.unlockedWrites).toContain('projects/Line3/project.json');
+    expect(scan?.torn).toBe(false);
   });
 
   it('with a plan that reports no change: no lock and no scan call', async () => {
@@ -255,7 +270,7 @@ describe('designer session policies', () => {
     expect(err.reason).toBe(GatewayReasons.DesignerSessionActive);
     expect(err.kind).toBe('stalling');
     expect(calls).toEqual([]);
-    expect((await fx.control.writes()).filter((w) => !w.byGateway)).toEqual([]);
+    expect((await fx.control.pendingWrites()).filter((w) => !w.byGateway)).toEqual([]);
   });
 });
 
