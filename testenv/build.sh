@@ -61,6 +61,6 @@ mv "$bin_dir/kube-apiserver.tmp" "$bin_dir/kube-apiserver"
 echo "testenv: kube-apiserver built after $(($(date +%s) - start))s" >&2
 
 "$bin_dir/kube-apiserver" --version >&2
-"$bin_dir/etcd" --version | head -1 >&2
+"$bin_dir/etcd" --version >&2
 echo "$want" >"$bin_dir/stamp"
 echo "$bin_dir"
