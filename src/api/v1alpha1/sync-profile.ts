@@ -12,8 +12,6 @@ export const DEPLOYMENT_MODE_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$';
 export const MappingType = z.enum(['dir', 'file'], 'must be one of dir, file');
 export type MappingType = z.output<typeof MappingType>;
 
-const isRootPath = (p: string): boolean => p.replace(/\/+$/, '') === '.' || /^\.?\/*$/.test(p);
-
 /**
  * One mapping: a repository path copied to a data-directory path. Applied in order; a later mapping
  * overlays an earlier one file by file.
@@ -35,7 +33,7 @@ export const Mapping = withRules(
       message: 'a file mapping needs a file path, not the root directory or a path ending in "/"',
       fieldPath: ['destination'],
       cel: "!has(self.type) || self.type != 'file' || !(self.destination == '.' || self.destination == './' || self.destination.endsWith('/'))",
-      check: (m) => m.type !== 'file' || !(isRootPath(m.destination) || m.destination.endsWith('/')),
+      check: (m) => m.type !== 'file' || !(m.destination === '.' || m.destination.endsWith('/')),
     },
   ],
 );
