@@ -51,12 +51,12 @@ export function renderMarkdown(results: BenchResults): string {
   if (results.fanout.length > 0) {
     lines.push(
       '',
-      '| gateways | files | rollouts | p50 | p95 | max | git requests / rollout | runner RSS MB |',
+      '| gateways | files | rollouts | p50 | p95 | max | git requests / rollout | runner RSS MB | CPU / rollout (runner, simulators) |',
     );
-    lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|');
+    lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const f of results.fanout) {
       lines.push(
-        `| ${f.gateways} | ${sizeLabel(f.size)} | ${f.rollouts} | ${ms(f.p50_ms)} | ${ms(f.p95_ms)} | ${ms(f.max_ms)} | ${f.git_requests_per_rollout} | ${f.runner_rss_mb ?? '—'} |`,
+        `| ${f.gateways} | ${sizeLabel(f.size)} | ${f.rollouts} | ${ms(f.p50_ms)} | ${ms(f.p95_ms)} | ${ms(f.max_ms)} | ${f.git_requests_per_rollout} | ${f.runner_rss_mb ?? '—'} | ${ms(f.runner_cpu_ms_per_rollout)}, ${ms(f.simulators_cpu_ms_per_rollout)} |`,
       );
     }
   }

@@ -41,7 +41,6 @@ export async function runFanout(options: FanoutOptions): Promise<FanoutResult> {
           dataDir: join(root, 'gateways', `gw-${i}`, 'data'),
           name: `gw-${i}`,
           tokens: [API_TOKEN],
-          watchWrites: false,
         }),
       );
     }
@@ -51,20 +50,18 @@ export async function runFanout(options: FanoutOptions): Promise<FanoutResult> {
       initialRef: 'bench/base',
       gateways: sims.map((s, i) => ({ name: `gw-${i}`, dataDir: s.dataDir, url: s.url })),
     });
-    runner = await RunnerProcess.start([
-      '-f',
-      configFile,
-      '--secrets-dir',
-      secretsDir,
-      '--state-dir',
-      join(root, 'state'),
-    ]);
+    runner = await RunnerProcess.start(
+      ['-f', configFile, '--secrets-dir', secretsDir, '--state-dir', join(root, 'state')],
+      join(root, 'runner.log'),
+    );
     const started = Date.now();
     await waitForRollout(sims, options.repo.commits.base, started - 60_000, runner);
     options.log(`fan-out ${options.gateways}: initial sync of all gateways took ${Date.now() - started} ms`);
     const latencies: number[] = [];
     const allDone: number[] = [];
     const requests: number[] = [];
+    const runnerCpu0 = await runner.cpuMs();
+    const benchCpu0 = process.cpuUsage();
     for (let k = 0; k < options.rollouts; k++) {
       const target: CommitName = k % 2 === 0 ? 'one-file' : 'base';
       const before = server.stats.requests;
@@ -74,6 +71,8 @@ export async function runFanout(options: FanoutOptions): Promise<FanoutResult> {
       allDone.push(Math.max(...perGateway));
       requests.push(server.stats.requests - before);
     }
+    const benchCpu = process.cpuUsage(benchCpu0);
+    const runnerCpu = (await runner.cpuMs()) - runnerCpu0;
     const result: FanoutResult = {
       gateways: options.gateways,
       size: options.repo.size,
@@ -84,6 +83,8 @@ export async function runFanout(options: FanoutOptions): Promise<FanoutResult> {
       samples_ms: allDone.map(round),
       git_requests_per_rollout: median(requests),
       runner_rss_mb: round((await runner.peakRssMb()) ?? Number.NaN),
+      runner_cpu_ms_per_rollout: Math.round(runnerCpu / options.rollouts),
+      simulators_cpu_ms_per_rollout: Math.round((benchCpu.user + benchCpu.system) / 1000 / options.rollouts),
     };
     options.log(`fan-out ${options.gateways}: ${JSON.stringify({ ...result, samples_ms: undefined })}`);
     return result;

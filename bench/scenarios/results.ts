@@ -60,6 +60,9 @@ export interface FanoutResult {
   readonly samples_ms: readonly number[];
   readonly git_requests_per_rollout: number;
   readonly runner_rss_mb: number | null;
+  /** CPU per rollout: the runner process, and this process (the simulators' scans and snapshots). */
+  readonly runner_cpu_ms_per_rollout: number;
+  readonly simulators_cpu_ms_per_rollout: number;
   readonly note?: string;
 }
 

@@ -1,7 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
+/** USER_HZ; 100 on Linux for every common architecture. */
+const CLOCK_TICKS_PER_SECOND = 100;
 const CLI = fileURLToPath(new URL('../../src/bin/cli.ts', import.meta.url));
 
 /**
@@ -21,7 +24,8 @@ export class RunnerProcess {
     this.#stderrTail = tail;
   }
 
-  static async start(args: readonly string[]): Promise<RunnerProcess> {
+  /** Starts `ignition-sync run <args>`; its JSON log goes to `logFile` (kept for analysis). */
+  static async start(args: readonly string[], logFile: string): Promise<RunnerProcess> {
     const child = spawn(
       process.execPath,
       [CLI, 'run', ...args, '--listen', '127.0.0.1:0', '--log-level', 'info'],
@@ -30,6 +34,8 @@ export class RunnerProcess {
       },
     );
     const tail: string[] = [];
+    const logStream = createWriteStream(logFile);
+    child.stderr?.pipe(logStream);
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const port = await new Promise<number>((resolve, reject) => {
       let buffer = '';
@@ -63,6 +69,15 @@ export class RunnerProcess {
     } catch {
       return null;
     }
+  }
+
+  /** CPU time (user + system) the runner has used so far, in ms (from /proc/<pid>/stat). */
+  async cpuMs(): Promise<number> {
+    const stat = await readFile(`/proc/${this.#child.pid}/stat`, 'utf8');
+    // Fields after the ")" that closes the command name; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
   }
 
   recentLog(): string {
