@@ -30,7 +30,12 @@ export async function openLocalRepo(
   url: string,
   signal?: AbortSignal,
 ): Promise<void> {
-  await mkdir(dir, { recursive: true });
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e: unknown) {
+    const code = String((e as { code?: unknown }).code ?? 'unusable');
+    throw gitError('GitWorkdirInvalid', `preparing checkout ${dir} failed: ${code}`, { cause: e });
+  }
   const gitDir = join(dir, '.git');
   if (await exists(gitDir)) {
     await Promise.all(STALE_LOCKS.map((name) => rm(join(gitDir, name), { force: true })));

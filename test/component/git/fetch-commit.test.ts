@@ -197,6 +197,17 @@ describe('fetchCommit checkout directory handling', () => {
     expect(await read(dir, 'precious.db')).toBe('data');
   });
 
+  it('refuses a checkout path that is a file', async () => {
+    const repo = await env.createRepo('dir-file');
+    const commit = await repo.commit({ 'a.txt': 'a' });
+    const file = join(await env.scratch('file'), 'not-a-dir');
+    await writeFile(file, 'x');
+    const e = await rejectionOf(
+      client.fetchCommit({ repo: repo.fileUrl, commit, auth: { kind: 'none' }, dir: file }),
+    );
+    expect(e).toMatchObject({ reason: 'GitWorkdirInvalid', kind: 'stalling' });
+  });
+
   it('recovers from lock files a killed git left behind', async () => {
     const repo = await env.createRepo('stale-lock');
     const one = await repo.commit({ 'a.txt': '1' });
