@@ -1,6 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { Agent, request } from 'undici';
-import type { z } from 'zod';
 import { OperatorError } from '../../errors.ts';
 import type { Logger } from '../../observability/index.ts';
 import {
@@ -19,9 +16,9 @@ import {
 } from '../gateway-types.ts';
 import { type GwInfo, parseGwInfo } from '../gwinfo.ts';
 import { GatewayReasons } from '../reasons.ts';
-import { type BackoffPolicy, computeBackoffDelayMs, DEFAULT_BACKOFF, sleep } from './backoff.ts';
-import { classifyHttpFailure, classifyTransportError } from './classify-failure.ts';
-import { type ApiToken, readApiTokenFile } from './read-token-file.ts';
+import type { BackoffPolicy } from './backoff.ts';
+import { GatewayTransport, parseBody } from './gateway-transport.ts';
+import { type ReadyResult, type WaitUntilReadyOptions, waitUntilReady } from './wait-until-ready.ts';
 
 export interface GatewayClientOptions {
   /** Gateway base URL, e.g. `http://127.0.0.1:8088` or `https://gw:8043`. */
@@ -44,37 +41,15 @@ export interface CallOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
-interface RawResponse {
-  readonly status: number;
-  readonly location: string | undefined;
-  readonly text: string;
-}
-
-interface Call {
-  readonly method: 'GET' | 'POST' | 'DELETE';
-  readonly path: string;
-  readonly body?: unknown;
-  readonly auth: boolean;
-  readonly signal?: AbortSignal | undefined;
-  /** Statuses returned to the caller instead of raising (e.g. 204, 408, 409 on scan-lock). */
-  readonly passStatuses?: readonly number[];
-}
-
 const DATA = '/data/api/v1';
 
 /**
- * Typed client of the Ignition 8.3 gateway HTTP API (see docs ignition-gateway.md §1). One undici Agent per
- * client carries the TLS settings; redirects are never followed (302 → /welcome means "not commissioned").
- * 5xx and connection errors are retried with full-jitter backoff; 401/403 never are.
- * The token is read from its file on every call (a rotated secret takes effect without restart) and is
- * never logged.
+ * Typed client of the Ignition 8.3 gateway HTTP API (see docs ignition-gateway.md §1). Transport rules
+ * (TLS, timeouts, retries, no redirects, token handling) live in `GatewayTransport`.
  */
 export class GatewayClient {
   readonly url: string;
-  readonly #options: GatewayClientOptions;
-  readonly #isPlainHttp: boolean;
-  #agent: Agent | undefined;
-  #agentPromise: Promise<Agent> | undefined;
+  readonly #transport: GatewayTransport;
 
   constructor(options: GatewayClientOptions) {
     let parsed: URL;
@@ -96,8 +71,11 @@ export class GatewayClient {
       );
     }
     this.url = parsed.origin;
-    this.#isPlainHttp = parsed.protocol === 'http:';
-    this.#options = options;
+    this.#transport = new GatewayTransport({
+      ...options,
+      origin: parsed.origin,
+      isPlainHttp: parsed.protocol === 'http:',
+    });
     if (options.insecureSkipVerify === true) {
       options.logger?.warn({ url: this.url }, 'gateway tls verification disabled');
     }
@@ -105,12 +83,12 @@ export class GatewayClient {
 
   /** The name part of the configured token (the scan-lock actor), or undefined without a token. */
   async tokenName(): Promise<string | undefined> {
-    return (await this.#token())?.name;
+    return this.#transport.tokenName();
   }
 
   /** Unauthenticated readiness: `{state:'RUNNING'|'STARTING', details?:'COMMISSIONING'}`. */
   async statusPing(opts: CallOptions = {}): Promise<StatusPing> {
-    return this.#json(
+    return this.#transport.json(
       { method: 'GET', path: '/StatusPing', auth: false, signal: opts.signal },
       StatusPingSchema,
     );
@@ -118,19 +96,24 @@ export class GatewayClient {
 
   /** Unauthenticated `/system/gwinfo` (`ContextStatus=RUNNING;…`). */
   async gwinfo(opts: CallOptions = {}): Promise<GwInfo> {
-    const res = await this.#send({ method: 'GET', path: '/system/gwinfo', auth: false, signal: opts.signal });
+    const res = await this.#transport.send({
+      method: 'GET',
+      path: '/system/gwinfo',
+      auth: false,
+      signal: opts.signal,
+    });
     return parseGwInfo(res.text);
   }
 
   async gatewayInfo(opts: CallOptions = {}): Promise<GatewayInfo> {
-    return this.#json(
+    return this.#transport.json(
       { method: 'GET', path: `${DATA}/gateway-info`, auth: true, signal: opts.signal },
       GatewayInfoSchema,
     );
   }
 
   async listDesigners(opts: CallOptions = {}): Promise<DesignerSession[]> {
-    const list = await this.#json(
+    const list = await this.#transport.json(
       { method: 'GET', path: `${DATA}/designers?limit=-1`, auth: true, signal: opts.signal },
       listEnvelope(DesignerSessionSchema),
     );
@@ -138,14 +121,14 @@ export class GatewayClient {
   }
 
   async startScan(kind: ScanKind, opts: CallOptions = {}): Promise<ScanStatus> {
-    return this.#json(
+    return this.#transport.json(
       { method: 'POST', path: `${DATA}/scan/${kind}`, auth: true, signal: opts.signal },
       ScanStatusSchema,
     );
   }
 
   async getScanStatus(kind: ScanKind, opts: CallOptions = {}): Promise<ScanStatus> {
-    return this.#json(
+    return this.#transport.json(
       { method: 'GET', path: `${DATA}/scan/${kind}`, auth: true, signal: opts.signal },
       ScanStatusSchema,
     );
@@ -162,7 +145,7 @@ export class GatewayClient {
     const body = { acquireTimeout: opts.acquireTimeoutS ?? 10, holdTimeout: opts.holdTimeoutS ?? 60 };
     const path = `${DATA}/scan-lock/${kind}`;
     // The gateway may legitimately block for acquireTimeout before answering 408.
-    const res = await this.#send(
+    const res = await this.#transport.send(
       { method: 'POST', path, body, auth: true, signal: opts.signal, passStatuses: [404, 408, 409] },
       body.acquireTimeout * 1000,
     );
@@ -187,7 +170,7 @@ export class GatewayClient {
   /** `GET scan-lock/{kind}`: the lock, `null` when none is held (204), `undefined` when unsupported (404). */
   async getScanLock(kind: ScanKind, opts: CallOptions = {}): Promise<ScanLock | null | undefined> {
     const path = `${DATA}/scan-lock/${kind}`;
-    const res = await this.#send({
+    const res = await this.#transport.send({
       method: 'GET',
       path,
       auth: true,
@@ -198,193 +181,13 @@ export class GatewayClient {
     if (res.status === 204) return null;
     return parseBody(res, ScanLockSchema, `GET ${path}`);
   }
+  /** Polls StatusPing + gwinfo until the gateway is running and commissioned (see `waitUntilReady`). */
+  async waitUntilReady(options: WaitUntilReadyOptions = {}): Promise<ReadyResult> {
+    return waitUntilReady(this, options);
+  }
 
   /** Releases the undici Agent (open keep-alive sockets). */
   async close(): Promise<void> {
-    const agent = this.#agent;
-    this.#agent = undefined;
-    this.#agentPromise = undefined;
-    await agent?.close();
-  }
-
-  async #json<S extends z.ZodType>(call: Call, schema: S): Promise<z.infer<S>> {
-    const res = await this.#send(call);
-    return parseBody(res, schema, `${call.method} ${stripQuery(call.path)}`);
-  }
-
-  async #send(call: Call, extraTimeoutMs = 0): Promise<RawResponse> {
-    const policy = this.#options.backoff ?? DEFAULT_BACKOFF;
-    const random = this.#options.random ?? Math.random;
-    const what = `${call.method} ${stripQuery(call.path)}`;
-    for (let attempt = 0; ; attempt++) {
-      throwIfCancelled(call.signal, what);
-      const outcome = await this.#attempt(call, extraTimeoutMs);
-      if (outcome.kind === 'ok') return outcome.response;
-      const last = attempt + 1 >= policy.attempts;
-      if (!outcome.retryable || last) throw outcome.error;
-      const delay = computeBackoffDelayMs(attempt, policy, random);
-      this.#options.logger?.debug(
-        { path: stripQuery(call.path), attempt: attempt + 1, delayMs: delay, reason: outcome.error.reason },
-        'gateway request retry',
-      );
-      try {
-        await sleep(delay, call.signal);
-      } catch {
-        throwIfCancelled(call.signal, what);
-      }
-    }
-  }
-
-  async #attempt(
-    call: Call,
-    extraTimeoutMs: number,
-  ): Promise<
-    { kind: 'ok'; response: RawResponse } | { kind: 'failed'; retryable: boolean; error: OperatorError }
-  > {
-    const what = `${call.method} ${stripQuery(call.path)}`;
-    const headers: Record<string, string> = { accept: 'application/json, text/plain;q=0.9, */*;q=0.1' };
-    if (call.auth) {
-      const token = await this.#token();
-      if (token !== undefined) headers['x-ignition-api-token'] = token.value;
-    }
-    let payload: string | undefined;
-    if (call.body !== undefined) {
-      payload = JSON.stringify(call.body);
-      headers['content-type'] = 'application/json';
-    }
-    const timeoutMs = (this.#options.timeoutMs ?? 10_000) + extraTimeoutMs;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = call.signal === undefined ? timeout : AbortSignal.any([call.signal, timeout]);
-    let response: RawResponse;
-    try {
-      const res = await request(`${this.url}${call.path}`, {
-        method: call.method,
-        headers,
-        body: payload ?? null,
-        signal,
-        dispatcher: await this.#getAgent(),
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
-      const text = await res.body.text();
-      const location = res.headers.location;
-      response = {
-        status: res.statusCode,
-        location: typeof location === 'string' ? location : undefined,
-        text,
-      };
-    } catch (e: unknown) {
-      throwIfCancelled(call.signal, what);
-      if (e instanceof OperatorError) throw e;
-      return { kind: 'failed', ...classifyTransportError(e, what, timeout.aborted) };
-    }
-    if ((response.status >= 200 && response.status < 300) || call.passStatuses?.includes(response.status)) {
-      return { kind: 'ok', response };
-    }
-    const readProbeRefused =
-      response.status === 403 && this.#isPlainHttp ? await this.#isReadRefused(call.signal) : undefined;
-    const classified = classifyHttpFailure({
-      method: call.method,
-      path: stripQuery(call.path),
-      status: response.status,
-      location: response.location,
-      isPlainHttp: this.#isPlainHttp,
-      readProbeRefused,
-    });
-    return { kind: 'failed', ...classified };
-  }
-
-  /**
-   * Heuristic for 403 over plain http: a token that is refused even a read is most likely a
-   * secure-channel-required key (a recognised token with no read permission is rare). One probe, no retry.
-   */
-  async #isReadRefused(signal: AbortSignal | undefined): Promise<boolean> {
-    const headers: Record<string, string> = {};
-    const token = await this.#token();
-    if (token !== undefined) headers['x-ignition-api-token'] = token.value;
-    try {
-      const timeout = AbortSignal.timeout(this.#options.timeoutMs ?? 10_000);
-      const res = await request(`${this.url}${DATA}/gateway-info`, {
-        method: 'GET',
-        headers,
-        signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
-        dispatcher: await this.#getAgent(),
-      });
-      await res.body.dump();
-      return res.statusCode === 403;
-    } catch {
-      return false;
-    }
-  }
-
-  async #token(): Promise<ApiToken | undefined> {
-    const file = this.#options.tokenFile;
-    return file === undefined ? undefined : readApiTokenFile(file);
-  }
-
-  #getAgent(): Promise<Agent> {
-    this.#agentPromise ??= this.#createAgent();
-    return this.#agentPromise;
-  }
-
-  async #createAgent(): Promise<Agent> {
-    let ca: string | undefined;
-    if (this.#options.caFile !== undefined) {
-      try {
-        ca = await readFile(this.#options.caFile, 'utf8');
-      } catch (e: unknown) {
-        this.#agentPromise = undefined;
-        throw new OperatorError(
-          GatewayReasons.GatewayConfigInvalid,
-          `reading gateway CA file ${this.#options.caFile}: unreadable`,
-          { kind: 'stalling', cause: e },
-        );
-      }
-    }
-    const connect: { rejectUnauthorized: boolean; ca?: string } = {
-      rejectUnauthorized: this.#options.insecureSkipVerify !== true,
-    };
-    if (ca !== undefined) connect.ca = ca;
-    this.#agent = new Agent({
-      connect,
-      connectTimeout: this.#options.timeoutMs ?? 10_000,
-      keepAliveTimeout: 4_000,
-    });
-    return this.#agent;
-  }
-}
-
-function parseBody<S extends z.ZodType>(res: RawResponse, schema: S, what: string): z.infer<S> {
-  let json: unknown;
-  try {
-    json = JSON.parse(res.text);
-  } catch (e: unknown) {
-    throw new OperatorError(
-      GatewayReasons.GatewayProtocolError,
-      `${what}: gateway answered ${res.status} with a body that is not JSON`,
-      { cause: e },
-    );
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    throw new OperatorError(
-      GatewayReasons.GatewayProtocolError,
-      `${what}: unexpected response shape: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
-    );
-  }
-  return parsed.data;
-}
-
-function stripQuery(path: string): string {
-  const q = path.indexOf('?');
-  return q === -1 ? path : path.slice(0, q);
-}
-
-function throwIfCancelled(signal: AbortSignal | undefined, what: string): void {
-  if (signal?.aborted === true) {
-    throw new OperatorError(GatewayReasons.SyncCancelled, `${what}: cancelled`, {
-      kind: 'waiting',
-      cause: signal.reason,
-    });
+    await this.#transport.close();
   }
 }

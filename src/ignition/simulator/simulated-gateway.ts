@@ -1,9 +1,14 @@
 import { createHash } from 'node:crypto';
 import { sleep } from '../client/backoff.ts';
-import type { ScanKind } from '../gateway-types.ts';
-import { formatGwInfo } from '../gwinfo.ts';
+import type { ScanKind, StatusPing } from '../gateway-types.ts';
 import type { DataSnapshot } from './data-snapshot.ts';
 import { type FaultRule, type FaultRuleInput, selectFault } from './fault-rules.ts';
+import {
+  formatGatewayGwInfo,
+  formatGatewayInfo,
+  formatStatusPing,
+  type Lifecycle,
+} from './gateway-identity.ts';
 import {
   type GatewayWrite,
   type GatewayWriteRecord,
@@ -15,8 +20,7 @@ import { ScanEngine } from './scan-engine.ts';
 import type { SimToken } from './token-auth.ts';
 import { Tripwires } from './tripwires.ts';
 
-/** `running`; `starting` (restart window: /data 503); `commissioning` (first boot: /data 302 → /welcome). */
-export type Lifecycle = 'running' | 'starting' | 'commissioning';
+export type { Lifecycle };
 
 export interface DesignerInput {
   readonly id?: string | undefined;
@@ -238,45 +242,15 @@ export class SimulatedGateway {
   }
 
   gwinfoText(): string {
-    const status =
-      this.lifecycle === 'running'
-        ? 'RUNNING'
-        : this.lifecycle === 'starting'
-          ? 'STARTING'
-          : 'NEEDS_COMMISSIONING';
-    return formatGwInfo([
-      ['ContextStatus', status],
-      ['PlatformName', this.options.name],
-      ['Version', this.options.ignitionVersion.split(' ')[0] ?? this.options.ignitionVersion],
-      ['PlatformEdition', 'standard'],
-      ['RedundancyStatus', 'Independent'],
-      ['RedundantState', 'Good'],
-      ['RedundantNodeActiveStatus', 'Active'],
-    ]);
+    return formatGatewayGwInfo(this.options, this.lifecycle);
   }
 
-  statusPing(): { state: string; details?: string } {
-    if (this.lifecycle === 'starting') return { state: 'STARTING' };
-    if (this.lifecycle === 'commissioning') return { state: 'RUNNING', details: 'COMMISSIONING' };
-    return { state: 'RUNNING' };
+  statusPing(): StatusPing {
+    return formatStatusPing(this.lifecycle);
   }
 
   gatewayInfo(port: number): Record<string, unknown> {
-    return {
-      name: this.options.name,
-      redundancyRole: 'Independent',
-      redundantPeerAddress: '',
-      edition: 'standard',
-      hostname: 'localhost',
-      port: String(port),
-      ignitionVersion: this.options.ignitionVersion,
-      deploymentMode: this.options.deploymentMode,
-      timeZone: 'Coordinated Universal Time',
-      timeZoneId: 'UTC',
-      jvmVersion: '17.0.13+11',
-      allowUnsignedModules: false,
-      license: { mode: 'trial', validForVersion: '8.3', expirationDate: null, licenseRestrictions: [] },
-    };
+    return formatGatewayInfo(this.options, port);
   }
 
   close(): void {
