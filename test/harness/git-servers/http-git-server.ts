@@ -136,7 +136,12 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
       return;
     }
     if (options.token !== undefined) stats.authAccepted += 1;
-    serveCgi(req, res, options, auth.user);
+    try {
+      serveCgi(req, res, options, auth.user);
+    } catch {
+      res.writeHead(400);
+      res.end();
+    }
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
