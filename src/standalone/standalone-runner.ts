@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseDurationMs } from '../api/index.ts';
 import { OperatorError } from '../errors.ts';
@@ -181,6 +180,9 @@ export class StandaloneRunner {
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
+      // A client holding a connection open must not keep the process alive: cut it after 2 s.
+      const timer = setTimeout(() => server.closeAllConnections(), 2_000);
+      timer.unref();
     });
   }
 
