@@ -140,7 +140,7 @@ export class GitClient {
           req.commit,
           {
             ref: req.ref,
-            depth: req.depth ?? 1,
+            depth: Math.max(1, Math.floor(req.depth ?? 1)),
             lookupRef: async (ref) => (await this.#lsRemote(url, ref, auth, req.signal))?.refName,
           },
         );

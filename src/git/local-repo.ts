@@ -72,6 +72,7 @@ export async function hasCommit(
   commit: string,
   signal?: AbortSignal,
 ): Promise<boolean> {
+  if (!(await exists(join(dir, '.git')))) return false;
   const r = await proc.attempt({
     args: ['cat-file', '-e', `${commit}^{commit}`],
     cwd: dir,

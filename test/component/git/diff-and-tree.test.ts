@@ -125,6 +125,11 @@ describe('listTree', () => {
     expect(byPath.get('run.sh')?.oid).toMatch(/^[0-9a-f]{40}$/);
   });
 
+  it('reports CommitNotFound for a directory that was never a checkout', async () => {
+    const dir = join(await env.scratch('tree-none'), 'never-created');
+    expect((await rejectionOf(client.listTree({ dir, commit: before }))).reason).toBe('CommitNotFound');
+  });
+
   it('reports CommitNotFound for a commit that was never fetched', async () => {
     const dir = join(await env.scratch('tree-missing'), 'work');
     await client.fetchCommit({ repo: repo.fileUrl, commit: after, auth: { kind: 'none' }, dir });
