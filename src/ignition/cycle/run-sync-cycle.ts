@@ -27,6 +27,12 @@ export interface SyncCycleOptions<A extends ChangeSummary> {
   readonly gateway: GatewayClient | undefined;
   /** Initial sync: the gateway has not started yet (startup-probe gated); write, no gateway calls. */
   readonly initial?: boolean | undefined;
+  /**
+   * Post-commissioning re-sync hook: the caller saw the gateway commissioning in an earlier cycle (a
+   * GatewayNotCommissioned error) and it may have finished in between. Apply then gets
+   * `afterCommissioning: true`, as when this cycle itself sees COMMISSIONING → RUNNING.
+   */
+  readonly afterCommissioning?: boolean | undefined;
   readonly designerSessionPolicy: DesignerSessionPolicy;
   /**
    * Optional dry run that reports what `apply` would change. When given, locks are taken only for the
@@ -57,6 +63,7 @@ export interface CycleResult<A extends ChangeSummary> {
   /** Locked kinds that did not change: their lock was released with a scan POST (not awaited). */
   readonly released: readonly ScanKind[];
   readonly designerSessions: readonly DesignerSession[];
+  /** This cycle was the post-commissioning re-sync (seen now, or flagged by the caller). */
   readonly observedCommissioning: boolean;
   readonly durationMs: number;
 }
@@ -115,7 +122,8 @@ export async function runSyncCycle<A extends ChangeSummary>(
     toLock.length === 0
       ? { mode: 'skipped' as const, held: [], adopted: [] }
       : await acquireScanLocks(gateway, toLock, lockOptions);
-  const applied = await runApply(options, signal, { afterCommissioning: ready.observedCommissioning }).catch(
+  const afterCommissioning = ready.observedCommissioning || options.afterCommissioning === true;
+  const applied = await runApply(options, signal, { afterCommissioning }).catch(
     (e: unknown) => {
       if (locks.held.length > 0) {
         log?.warn({ locked: locks.held }, 'apply failed; scan locks left held until they expire');
@@ -159,7 +167,7 @@ export async function runSyncCycle<A extends ChangeSummary>(
     scans,
     released,
     designerSessions: designers.sessions,
-    observedCommissioning: ready.observedCommissioning,
+    observedCommissioning: afterCommissioning,
     durationMs: Date.now() - started,
   };
 }

@@ -216,6 +216,25 @@ describe('sync cycle against the simulator', () => {
     expect(contexts).toEqual([true]);
     expect(Object.keys(result.scans)).toEqual(['projects']);
   });
+
+  it('a commissioning gateway fails the cycle as waiting; the caller flags the next cycle as the re-sync', async () => {
+    const fx = await fixture({ lifecycle: 'commissioning' });
+    const err = await rejectionOf(cycle(fx, { readinessTimeoutMs: 150 }));
+    expect(err.reason).toBe(GatewayReasons.GatewayNotCommissioned);
+    expect(err.kind).toBe('waiting');
+    await fx.control.completeCommissioning();
+    const contexts: boolean[] = [];
+    const base = engineApply(fx, PROJECT_FILES);
+    const result = await cycle(fx, {
+      afterCommissioning: err.reason === GatewayReasons.GatewayNotCommissioned,
+      apply: async (signal, ctx) => {
+        contexts.push(ctx.afterCommissioning);
+        return base(signal, ctx);
+      },
+    });
+    expect(contexts).toEqual([true]);
+    expect(result.observedCommissioning).toBe(true);
+  });
 });
 
 describe('designer session policies', () => {
