@@ -123,14 +123,12 @@ export async function runSyncCycle<A extends ChangeSummary>(
       ? { mode: 'skipped' as const, held: [], adopted: [] }
       : await acquireScanLocks(gateway, toLock, lockOptions);
   const afterCommissioning = ready.observedCommissioning || options.afterCommissioning === true;
-  const applied = await runApply(options, signal, { afterCommissioning }).catch(
-    (e: unknown) => {
-      if (locks.held.length > 0) {
-        log?.warn({ locked: locks.held }, 'apply failed; scan locks left held until they expire');
-      }
-      throw e;
-    },
-  );
+  const applied = await runApply(options, signal, { afterCommissioning }).catch((e: unknown) => {
+    if (locks.held.length > 0) {
+      log?.warn({ locked: locks.held }, 'apply failed; scan locks left held until they expire');
+    }
+    throw e;
+  });
   const changed = changedKinds(applied);
   if (locks.mode === 'skipped' && changed.length > 0) {
     log?.warn({ changed }, 'apply changed files its plan did not report; scanning without lock');
