@@ -44,6 +44,7 @@ export {
   type ResourceRef,
 } from './kube-client.ts';
 export { LeaderElector, type LeaderElectorOptions, type LeaseSpec, microTime } from './leader-election.ts';
+export { Manager, type ManagerOptions, type SyncedCache } from './manager.ts';
 export { objectKey, splitObjectKey } from './object-key.ts';
 export {
   controllerOwnerKey,

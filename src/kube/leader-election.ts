@@ -36,8 +36,12 @@ export interface LeaderElectorOptions {
   readonly leaseDurationMs?: number;
   readonly renewDeadlineMs?: number;
   readonly retryPeriodMs?: number;
-  /** Called when we become leader; `signal` aborts when leadership ends. Start controllers here. */
-  readonly onStartedLeading: (signal: AbortSignal) => void;
+  /**
+   * Called when we become leader; `signal` aborts when leadership ends. Start controllers here and return a
+   * promise that settles when they stopped: on release the Lease is freed only after that (bounded by
+   * renewDeadline), so a successor never overlaps with a reconcile still in flight.
+   */
+  readonly onStartedLeading: (signal: AbortSignal) => void | Promise<void>;
   /** Called once leadership ends (lost or released). Controllers must already be stopping. */
   readonly onStoppedLeading?: () => void;
   /** Called when the observed leader changes (including to ourselves). */
@@ -98,13 +102,19 @@ export class LeaderElector {
     const leading = new AbortController();
     this.#leader = true;
     this.#log.info('started leading');
+    let leadingDone: Promise<unknown> = Promise.resolve();
     try {
-      this.#o.onStartedLeading(leading.signal);
+      leadingDone = Promise.resolve(this.#o.onStartedLeading(leading.signal)).catch(() => undefined);
       await this.#renewLoop(signal);
     } finally {
       this.#leader = false;
       leading.abort(new Error('leadership ended'));
-      if (signal.aborted) await this.#release();
+      if (signal.aborted) {
+        const bound = new AbortController();
+        await Promise.race([leadingDone, this.#wait(this.#renewDeadlineMs, bound.signal)]);
+        bound.abort();
+        await this.#release();
+      }
       this.#log.info('stopped leading');
       this.#o.onStoppedLeading?.();
     }

@@ -9,6 +9,7 @@ export const KubeReasons = {
   StatusPatchFailed: 'StatusPatchFailed',
   FinalizerPatchFailed: 'FinalizerPatchFailed',
   LeaderElectionLost: 'LeaderElectionLost',
+  RunnableFailed: 'RunnableFailed',
   AdmissionFailed: 'AdmissionFailed',
   CertificateLoadFailed: 'CertificateLoadFailed',
 } as const;

@@ -1,9 +1,9 @@
 // A leader-election candidate process for the integration tests: `node leader-candidate.ts` with its
-// configuration in the LEADER_CANDIDATE_CONFIG environment variable (JSON). It runs a LeaderElector and, while
-// leading, a Controller; it prints one JSON line per state change to stdout:
+// configuration in the LEADER_CANDIDATE_CONFIG environment variable (JSON). It runs a Manager with leader
+// election and one Controller, which runs only while this process leads; it prints one JSON line per state change to stdout:
 //   {"event":"started-leading"|"controller-started"|"controller-stopped"|"stopped-leading","identity":..,"at":ms}
 // It exits 0 after SIGTERM (releasing the Lease) and 1 when it loses leadership (as the real controller does).
-import { Controller, KubeClient, LeaderElector } from '../../../src/kube/index.ts';
+import { Controller, KubeClient, Manager, type Runnable } from '../../../src/kube/index.ts';
 import { createLogger } from '../../../src/observability/index.ts';
 import type { ControlPlaneConnection } from './control-plane.ts';
 import { kubeConfigFor } from './control-plane.ts';
@@ -28,28 +28,40 @@ async function main(): Promise<number> {
   const client = new KubeClient(kubeConfigFor(config.connection));
   const stop = new AbortController();
   process.once('SIGTERM', () => stop.abort());
-  let controllerDone: Promise<void> = Promise.resolve();
-  const elector = new LeaderElector({
-    client,
-    namespace: config.namespace,
-    name: config.leaseName,
-    identity: config.identity,
-    logger,
-    leaseDurationMs: config.leaseDurationMs,
-    renewDeadlineMs: config.renewDeadlineMs,
-    retryPeriodMs: config.retryPeriodMs,
-    onStartedLeading: (signal) => {
+  const controller = new Controller({ name: 'candidate', logger, reconcile: async () => undefined });
+  // Reports around the controller, which the Manager starts only while this process leads.
+  const reported: Runnable = {
+    name: 'reported-controller',
+    needsLeader: true,
+    start: async (signal) => {
       report('started-leading', config.identity);
-      const controller = new Controller({ name: 'candidate', logger, reconcile: async () => undefined });
       report('controller-started', config.identity);
-      controllerDone = controller.start(signal).then(() => report('controller-stopped', config.identity));
+      await controller.start(signal);
+      report('controller-stopped', config.identity);
     },
-    onStoppedLeading: () => report('stopped-leading', config.identity),
-  });
+  };
+  const manager = new Manager({
+    logger,
+    leaderElection: {
+      client,
+      namespace: config.namespace,
+      name: config.leaseName,
+      identity: config.identity,
+      leaseDurationMs: config.leaseDurationMs,
+      renewDeadlineMs: config.renewDeadlineMs,
+      retryPeriodMs: config.retryPeriodMs,
+    },
+  }).add(reported);
   report('campaigning', config.identity);
-  await elector.run(stop.signal);
-  await controllerDone;
-  return stop.signal.aborted ? 0 : 1;
+  try {
+    await manager.start(stop.signal);
+    return 0;
+  } catch (e: unknown) {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  } finally {
+    report('stopped-leading', config.identity);
+  }
 }
 
 main().then(
