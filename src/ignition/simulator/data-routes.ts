@@ -170,7 +170,7 @@ function modeRoute(gw: SimulatedGateway, req: DataRequest, res: ServerResponse):
     !/^[A-Za-z0-9_-]+$/.test(body.name) ||
     ['core', 'external', 'local', 'system'].includes(body.name)
   ) {
-    sendJson(res, 422, { messages: ['Illegal mode name'], fieldMessages: [] });
+    sendJson(res, 400, { message: 'Illegal mode name', url: req.path, status: 400 });
     return true;
   }
   if (gw.modes().some((x) => x.name === body.name)) {

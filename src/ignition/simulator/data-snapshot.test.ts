@@ -66,6 +66,7 @@ describe('buildSnapshot (projects) and diff', () => {
   });
 
   it('diffs resources by content', () => {
+    expect(diffSnapshots(undefined, before).added).toEqual(['A', 'A/perspective/views/V']);
     expect(diffSnapshots(before, after)).toEqual({
       added: ['A/perspective/views/W'],
       modified: ['A/perspective/views/V'],

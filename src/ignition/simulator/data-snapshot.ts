@@ -196,12 +196,13 @@ export interface SnapshotDiff {
   readonly removed: readonly string[];
 }
 
-/** Pure: resource-level diff between two snapshots (keys of added, modified and removed resources). */
+/** Pure: resource-level diff between two snapshots (resource keys, and project names for project records). */
 export function diffSnapshots(before: DataSnapshot | undefined, after: DataSnapshot): SnapshotDiff {
-  return diffRecords(
-    mapValues(before?.resources ?? {}, (r) => r.hash),
-    mapValues(after.resources, (r) => r.hash),
-  );
+  const keyed = (s: DataSnapshot | undefined): Record<string, string> => ({
+    ...mapValues(s?.projects ?? {}, (p) => JSON.stringify(p)),
+    ...mapValues(s?.resources ?? {}, (r) => r.hash),
+  });
+  return diffRecords(keyed(before), keyed(after));
 }
 
 /** Pure: file-level diff (path → hash maps). */
