@@ -15,7 +15,7 @@ import { syncGateway } from './sync-gateway.ts';
 export interface GatewayProgress {
   readonly gateway: string;
   readonly sync: string;
-  readonly state: 'Pending' | 'Resolving' | 'Syncing' | 'Synced' | 'Failed';
+  readonly state: 'Resolving' | 'Queued' | 'Syncing' | 'Synced' | 'Failed';
   readonly ref: string;
   readonly report?: GatewayReport;
 }
@@ -179,6 +179,7 @@ export class SyncWorker {
         signal: this.#options.signal,
       });
       log.info({ commit, gateways: due.map((g) => g.name) }, 'syncing gateways');
+      for (const g of due) this.#progress(g, 'Queued', ref);
       const reports = await Promise.all(
         gateways.map((g) =>
           due.includes(g)
