@@ -2,6 +2,7 @@
 export { type BackoffPolicy, computeBackoffDelayMs, DEFAULT_BACKOFF } from './client/backoff.ts';
 export { classifyHttpFailure, classifyTransportError } from './client/classify-failure.ts';
 export { type CallOptions, GatewayClient, type GatewayClientOptions } from './client/gateway-client.ts';
+export type { GatewayConnectionOptions } from './client/gateway-transport.ts';
 export { type ApiToken, parseApiToken, readApiTokenFile } from './client/read-token-file.ts';
 export {
   assessReadiness,

@@ -1,5 +1,4 @@
 import { OperatorError } from '../../errors.ts';
-import type { Logger } from '../../observability/index.ts';
 import {
   type DesignerSession,
   DesignerSessionSchema,
@@ -16,25 +15,12 @@ import {
 } from '../gateway-types.ts';
 import { type GwInfo, parseGwInfo } from '../gwinfo.ts';
 import { GatewayReasons } from '../reasons.ts';
-import type { BackoffPolicy } from './backoff.ts';
-import { GatewayTransport, parseBody } from './gateway-transport.ts';
+import { type GatewayConnectionOptions, GatewayTransport, parseBody } from './gateway-transport.ts';
 import { type ReadyResult, type WaitUntilReadyOptions, waitUntilReady } from './wait-until-ready.ts';
 
-export interface GatewayClientOptions {
+export interface GatewayClientOptions extends GatewayConnectionOptions {
   /** Gateway base URL, e.g. `http://127.0.0.1:8088` or `https://gw:8043`. */
   readonly url: string;
-  /** File holding the full `name:secret` API token (mounted secret). Without it /data routes get 401. */
-  readonly tokenFile?: string | undefined;
-  /** PEM file with the CA that signed the gateway certificate (https only). */
-  readonly caFile?: string | undefined;
-  /** Explicit switch: accept any certificate. For test gateways only; logged as a warning. */
-  readonly insecureSkipVerify?: boolean | undefined;
-  /** Per-attempt request timeout (default 10 s, like the gateway's own tooling). */
-  readonly timeoutMs?: number | undefined;
-  readonly backoff?: BackoffPolicy | undefined;
-  readonly logger?: Logger | undefined;
-  /** Injected for deterministic tests; defaults to Math.random. */
-  readonly random?: (() => number) | undefined;
 }
 
 export interface CallOptions {

@@ -8,17 +8,26 @@ import { type BackoffPolicy, computeBackoffDelayMs, DEFAULT_BACKOFF, sleep } fro
 import { classifyHttpFailure, classifyTransportError } from './classify-failure.ts';
 import { type ApiToken, readApiTokenFile } from './read-token-file.ts';
 
-export interface TransportOptions {
-  /** Gateway origin (validated by the client). */
-  readonly origin: string;
-  readonly isPlainHttp: boolean;
+/** How to reach and authenticate to a gateway (everything but its URL). */
+export interface GatewayConnectionOptions {
+  /** File holding the full `name:secret` API token (mounted secret). Without it /data routes get 401. */
   readonly tokenFile?: string | undefined;
+  /** PEM file with the CA that signed the gateway certificate (https only). */
   readonly caFile?: string | undefined;
+  /** Explicit switch: accept any certificate. For test gateways only; logged as a warning. */
   readonly insecureSkipVerify?: boolean | undefined;
+  /** Per-attempt request timeout (default 10 s, like the gateway's own tooling). */
   readonly timeoutMs?: number | undefined;
   readonly backoff?: BackoffPolicy | undefined;
   readonly logger?: Logger | undefined;
+  /** Injected for deterministic tests; defaults to Math.random. */
   readonly random?: (() => number) | undefined;
+}
+
+export interface TransportOptions extends GatewayConnectionOptions {
+  /** Gateway origin (validated by the client). */
+  readonly origin: string;
+  readonly isPlainHttp: boolean;
 }
 
 export interface RawResponse {

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import { sleep } from '../client/backoff.ts';
 import { handleDataRoute } from './data-routes.ts';
 import {
@@ -18,8 +17,6 @@ const DATA_PREFIX = '/data/api/v1/';
 export interface GatewayRouteContext {
   readonly isSecure: boolean;
   readonly port: () => number;
-  /** Requests that hang (fault) are kept here so close() can destroy them. */
-  readonly hung: Set<Socket>;
 }
 
 /** The HTTP adapter of the gateway port: faults → lifecycle → auth → route, with a request log entry each. */
@@ -64,8 +61,7 @@ async function handle(
     }
     if (action.type === 'hang') {
       gw.requests.push({ time: Date.now(), method, path, tokenName: undefined, status: 0, fault: fault.id });
-      ctx.hung.add(req.socket);
-      return;
+      return; // never answered; the socket is destroyed when the listener stops or the simulator closes
     }
     if (action.type === 'status') {
       await readBody(req);

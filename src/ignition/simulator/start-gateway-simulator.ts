@@ -90,19 +90,18 @@ export async function startGatewaySimulator(options: GatewaySimulatorOptions): P
   });
   await gateway.start();
   const host = options.host ?? '127.0.0.1';
-  const hung = new Set<Socket>();
   const sockets = new Set<Socket>();
   let port = options.port ?? 0;
-  const handler = createGatewayHandler(gateway, { isSecure: certs !== undefined, port: () => port, hung });
+  const handler = createGatewayHandler(gateway, { isSecure: certs !== undefined, port: () => port });
   const server: Server =
     certs === undefined
       ? createHttpServer(handler)
       : createHttpsServer({ cert: certs.certPem, key: certs.keyPem }, handler);
-  server.on(certs === undefined ? 'connection' : 'secureConnection', (s: Socket) => {
+  // The raw TCP socket (also under TLS): destroying it ends hung requests and half-done handshakes.
+  server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => {
       sockets.delete(s);
-      hung.delete(s);
     });
   });
   let listening = false;
