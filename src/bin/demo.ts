@@ -20,15 +20,25 @@ const logger = createLogger({
   level: process.env.IGNITION_SYNC_LOG_LEVEL ?? (isTty ? 'error' : 'info'),
   destination: process.stderr,
 });
-const code = await runDemo({
-  exampleDir: fileURLToPath(new URL('../../examples/proveit', import.meta.url)),
-  stateDir:
-    process.env.IGNITION_SYNC_DEMO_DIR ?? fileURLToPath(new URL('../../.state/demo', import.meta.url)),
-  listen: process.env.IGNITION_SYNC_DEMO_LISTEN ?? '127.0.0.1:8443',
-  cwd: process.cwd(),
-  pathEnv: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-  stdout: process.stdout,
-  logger,
-  signal: controller.signal,
-});
+let code: number;
+try {
+  code = await runDemo({
+    exampleDir: fileURLToPath(new URL('../../examples/proveit', import.meta.url)),
+    stateDir:
+      process.env.IGNITION_SYNC_DEMO_DIR ?? fileURLToPath(new URL('../../.state/demo', import.meta.url)),
+    listen: process.env.IGNITION_SYNC_DEMO_LISTEN ?? '127.0.0.1:8443',
+    cwd: process.cwd(),
+    pathEnv: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    stdout: process.stdout,
+    logger,
+    signal: controller.signal,
+  });
+} catch (e: unknown) {
+  const message = e instanceof Error ? e.message : String(e);
+  const hint = message.includes('EADDRINUSE')
+    ? ' (set IGNITION_SYNC_DEMO_LISTEN=127.0.0.1:<port> to use another port)'
+    : '';
+  process.stderr.write(`npm start failed: ${message}${hint}\n`);
+  code = 1;
+}
 process.exit(code);
