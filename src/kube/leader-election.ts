@@ -25,7 +25,8 @@ interface Lease {
 }
 
 export interface LeaderElectorOptions {
-  readonly client: KubeClient;
+  /** A KubeClient (or anything with its `request`, e.g. a fake in unit tests). */
+  readonly client: Pick<KubeClient, 'request'>;
   readonly namespace: string;
   readonly name: string;
   /** Unique per process (pod name + random suffix). */
