@@ -33,7 +33,15 @@ export interface SyncWorkerOptions {
   /** Aborts what is in flight (fired a grace period after stopSignal); the engine finishes its file op. */
   readonly signal: AbortSignal;
   readonly onProgress?: (progress: GatewayProgress) => void;
+  /**
+   * How often a gateway at the current commit still gets a full verification pass that reports (and
+   * corrects) drift: files changed on the gateway behind git's back. Default 10 minutes.
+   */
+  readonly verifyIntervalMs?: number;
+  readonly now?: () => number;
 }
+
+export const DEFAULT_VERIFY_INTERVAL_MS = 10 * 60_000;
 
 export interface Trigger {
   /** Why: shown in logs. */
@@ -56,6 +64,8 @@ export class SyncWorker {
   readonly #checkoutDir: string;
   /** Gateways whose last round succeeded at this commit (skipped until the commit changes). */
   readonly #syncedAt = new Map<string, string>();
+  /** When each gateway last had a full verification pass (drift detection). */
+  readonly #verifiedAt = new Map<string, number>();
   #requested: RequestedRef | undefined;
   #isLoaded = false;
   #nextRequest: RequestedRef | undefined;
@@ -165,7 +175,7 @@ export class SyncWorker {
       const resolved = await git.resolveRef({ repo, ref, auth, signal: this.#options.signal });
       for (const warning of resolved.warnings) log.warn({ warning }, 'git warning');
       commit = resolved.commit;
-      const due = gateways.filter((g) => this.#syncedAt.get(g.name) !== commit);
+      const due = gateways.filter((g) => this.#syncedAt.get(g.name) !== commit || this.#isVerifyDue(g));
       if (due.length === 0) {
         log.debug({ commit }, 'all gateways at the resolved commit');
         return gateways.map((g) => this.#unchanged(g, ref, commit));
@@ -199,6 +209,19 @@ export class SyncWorker {
     }
   }
 
+  /** First sync of this process, or the verification interval elapsed. */
+  #isVerifyDue(gateway: StandaloneGateway): boolean {
+    const last = this.#verifiedAt.get(gateway.name);
+    return (
+      last === undefined ||
+      this.#now() - last >= (this.#options.verifyIntervalMs ?? DEFAULT_VERIFY_INTERVAL_MS)
+    );
+  }
+
+  #now(): number {
+    return (this.#options.now ?? Date.now)();
+  }
+
   #unchanged(gateway: StandaloneGateway, ref: string, commit: string): GatewayReport {
     const report: GatewayReport = { ...failedReport(gateway, ref, null, null), commit, status: 'Synced' };
     this.#progress(gateway, 'Synced', ref, report);
@@ -217,7 +240,7 @@ export class SyncWorker {
       return skipped;
     }
     this.#progress(gateway, 'Syncing', ref);
-    const isFirst = !this.#syncedAt.has(gateway.name);
+    const verify = this.#isVerifyDue(gateway);
     const report = await syncGateway({
       gateway,
       repo: this.sync.spec.git.repo,
@@ -226,15 +249,19 @@ export class SyncWorker {
       commit,
       checkoutDir: this.#checkoutDir,
       excludePatterns: this.sync.spec.excludePatterns,
-      verify: isFirst,
+      verify,
       dryRun: this.#options.dryRun || gateway.dryRun,
       git: this.#options.git,
       secrets: this.#options.secrets,
       logger: this.#log,
       signal: this.#options.signal,
     });
-    if (report.status === 'Synced' && !report.dryRun) this.#syncedAt.set(gateway.name, commit);
-    else this.#syncedAt.delete(gateway.name);
+    if (report.status === 'Synced' && !report.dryRun) {
+      this.#syncedAt.set(gateway.name, commit);
+      if (verify) this.#verifiedAt.set(gateway.name, this.#now());
+    } else {
+      this.#syncedAt.delete(gateway.name);
+    }
     this.#progress(gateway, report.status, ref, report);
     return report;
   }

@@ -35,6 +35,7 @@ let git: CountingGitClient;
 let worker: SyncWorker;
 
 beforeEach(async () => {
+  clock = 0;
   root = await mkdtemp(join(tmpdir(), 'igs-rounds-'));
   repo = await createFixtureRepo(join(root, 'server'), 'proveit');
   await repo.tag('2.0.0', await repo.commit(await exampleRepoFiles()), { annotated: true });
@@ -60,6 +61,7 @@ beforeEach(async () => {
     logger: createSilentLogger(),
     stopSignal: new AbortController().signal,
     signal: new AbortController().signal,
+    now: () => clock,
     onProgress: (p) => {
       onResolving(p.state);
       if (p.state === 'Syncing') syncing += 1;
@@ -70,6 +72,7 @@ beforeEach(async () => {
 });
 
 let maxSyncing = 0;
+let clock = 0;
 let onResolving: (state: string) => void = () => {};
 
 afterEach(async () => {
@@ -118,5 +121,21 @@ describe('SyncWorker rounds', () => {
     expect(results[0]).toBe(results[2]);
     expect(results[0]?.every((r) => r.ref === '2.0.2' && r.commit === next && r.modified === 1)).toBe(true);
     expect(worker.effectiveRef).toBe('2.0.2');
+  });
+
+  it('a gateway at the current commit is re-verified every 10 minutes: drift is reported and corrected', async () => {
+    await worker.trigger({ cause: 'start' });
+    const live = join(root, 'gw', 'area2', 'projects/area/project.json');
+    const original = await readFile(live, 'utf8');
+    await writeFile(live, '{"title":"edited on the gateway"}\n');
+    clock = 5 * 60_000;
+    const early = await worker.trigger({ cause: 'poll' });
+    expect(early.find((r) => r.name === 'area2')).toMatchObject({ drift: 0, modified: 0 });
+    expect(await readFile(live, 'utf8')).toBe('{"title":"edited on the gateway"}\n');
+    clock = 10 * 60_000;
+    const due = await worker.trigger({ cause: 'poll' });
+    expect(due.find((r) => r.name === 'area2')).toMatchObject({ status: 'Synced', drift: 1, modified: 1 });
+    expect(due.find((r) => r.name === 'area1')).toMatchObject({ status: 'Synced', drift: 0, modified: 0 });
+    expect(await readFile(live, 'utf8')).toBe(original);
   });
 });
