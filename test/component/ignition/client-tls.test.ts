@@ -41,12 +41,18 @@ describe('gateway client over TLS', () => {
     await f.control.clearRequests();
     const started = Date.now();
     const err = await rejectionOf(
-      f.client({ caFile: wrongCaFile, backoff: { attempts: 5, baseMs: 500, maxMs: 500 } }).statusPing(),
+      f
+        .client({
+          caFile: wrongCaFile,
+          backoff: { attempts: 5, baseMs: 5_000, maxMs: 5_000 },
+          random: () => 0.99,
+        })
+        .statusPing(),
     );
     expect(err.reason).toBe(GatewayReasons.GatewayTlsFailed);
     expect(err.kind).toBe('stalling');
     expect(err.message).toContain('caFile');
-    expect(Date.now() - started).toBeLessThan(400);
+    expect(Date.now() - started).toBeLessThan(3_000); // a retry would have waited ≥ 4.95 s
     expect(await f.control.requests()).toHaveLength(0);
   });
 

@@ -106,9 +106,12 @@ describe('gateway simulator', () => {
 
   it('a lock expires after its hold timeout and blocks periodic project scans while held', async () => {
     const fx = await fixture({ projectScanFrequencyS: 0.1 });
-    await fx.control.holdLock('projects', 'other', 0.4);
+    const lock = (await fx.control.holdLock('projects', 'other', 0.4)) as { timestamp: number };
     await new Promise((r) => setTimeout(r, 300));
-    expect((await fx.control.scans()).filter((s) => s.trigger === 'periodic')).toEqual([]);
+    const duringLock = (await fx.control.scans()).filter(
+      (s) => s.trigger === 'periodic' && s.startedAt >= lock.timestamp && s.startedAt < lock.timestamp + 400,
+    );
+    expect(duringLock).toEqual([]);
     await expect.poll(async () => (await fx.control.state()).locks.projects, { timeout: 3_000 }).toBeNull();
     await expect
       .poll(async () => (await fx.control.scans()).filter((s) => s.trigger === 'periodic').length, {
@@ -119,11 +122,13 @@ describe('gateway simulator', () => {
   });
 
   it('a scan POST during a running scan joins it', async () => {
-    const fx = await fixture({ scanDurationMs: 200 });
+    const fx = await fixture({ scanDurationMs: 1_000 });
     const first = await fx.client().startScan('config');
     const second = await fx.client().startScan('config');
     expect(first.scanActive && second.scanActive).toBe(true);
-    await expect.poll(async () => (await fx.client().getScanStatus('config')).scanActive).toBe(false);
+    await expect
+      .poll(async () => (await fx.client().getScanStatus('config')).scanActive, { timeout: 10_000 })
+      .toBe(false);
     expect(await fx.control.scans()).toHaveLength(1);
   });
 

@@ -248,14 +248,14 @@ describe('designer session policies', () => {
 
   it('wait: writes only after the session closed', async () => {
     const fx = await fixture();
+    const started = Date.now();
     await fx.control.addDesigner({ user: 'bob', project: 'Line3', closeAfterMs: 300 });
     const calls: { at: number }[] = [];
-    const started = Date.now();
     const result = await cycle(fx, {
       designerSessionPolicy: 'wait',
       apply: engineApply(fx, PROJECT_FILES, calls),
     });
-    expect(calls[0]?.at).toBeGreaterThanOrEqual(started + 250);
+    expect(calls[0]?.at).toBeGreaterThanOrEqual(started + 300);
     expect(result.designerSessions).toEqual([]);
   });
 
