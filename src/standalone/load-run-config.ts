@@ -27,6 +27,14 @@ export async function loadRunConfig(paths: readonly string[], cwd: string): Prom
     dirname(resolve(cwd, source)),
   );
   problems.push(...issues.map(describe));
+  for (const sync of config.syncs) {
+    // Silently syncing what was meant to wait for an approval would be worse than refusing to start.
+    if (sync.spec.approval?.required === true) {
+      problems.push(
+        `IgnitionSync/${sync.name}: spec.approval.required is not supported by ignition-sync run (there is no approval channel without Kubernetes); remove it or use the operator`,
+      );
+    }
+  }
   if (problems.length === 0 && config.syncs.every((s) => s.gateways.length === 0)) {
     problems.push('no Gateway documents: nothing to sync (see examples/proveit/config/gateways.yaml)');
   }

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -128,5 +128,26 @@ describe('ignition-sync run --once --output json', () => {
     expect(cli.stderr()).toContain('IgnitionSync \\"nope\\" not found');
     expect(cli.stderr()).toContain('SyncProfile \\"no-such-profile\\" not found');
     expect(JSON.parse(cli.stdout())).toMatchObject({ gateways: [] });
+  });
+
+  it('--dry-run reports the plan and writes nothing', async () => {
+    await env.writeConfig([{ name: 'site', profile: 'proveit-site' }]);
+    const cli = memoryIo(env.root);
+    expect(await runCli([...onceJsonArgs('config'), '--dry-run'], cli.io)).toBe(0);
+    const gateway = JSON.parse(cli.stdout()).gateways[0];
+    expect(gateway).toMatchObject({ name: 'site', status: 'Synced', deleted: 0, error: null });
+    expect(gateway.added).toBeGreaterThan(20);
+    expect(await readdir(env.dataDir('site'))).toEqual([]);
+  });
+
+  it('an IgnitionSync that requires approval is refused (exit 2) instead of synced unapproved', async () => {
+    await env.writeConfig([{ name: 'site', profile: 'proveit-site' }]);
+    const path = join(env.configDir, 'proveit.yaml');
+    const text = await readFile(path, 'utf8');
+    await writeFile(path, text.replace('  polling:', '  approval: {required: true}\n  polling:'));
+    const cli = memoryIo(env.root);
+    expect(await runCli(onceJsonArgs('config'), cli.io)).toBe(2);
+    expect(cli.stderr()).toContain('spec.approval.required is not supported');
+    expect(await readdir(env.dataDir('site'))).toEqual([]);
   });
 });
