@@ -75,3 +75,36 @@ export async function scanAndAwait(
     }
   }
 }
+
+/**
+ * Waits until no scan of `kind` is running. Used before writing on gateways without scan locks, so a
+ * scan that is already running cannot read a half-written tree (a new one can still start: that is why
+ * locks are preferred and the fallback is reported).
+ */
+export async function waitForIdleScan(
+  client: GatewayClient,
+  kind: ScanKind,
+  options: AwaitScanOptions = {},
+): Promise<void> {
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  const interval = options.pollIntervalMs ?? 250;
+  while ((await client.getScanStatus(kind, { signal: options.signal })).scanActive) {
+    if (Date.now() + interval > deadline) {
+      throw new OperatorError(
+        GatewayReasons.ScanTimeout,
+        `${kind} scan still running before the write: the gateway may be stuck`,
+        {
+          details: { kind },
+        },
+      );
+    }
+    try {
+      await sleep(interval, options.signal);
+    } catch (e: unknown) {
+      throw new OperatorError(GatewayReasons.SyncCancelled, `waiting for a running ${kind} scan: cancelled`, {
+        kind: 'waiting',
+        cause: e,
+      });
+    }
+  }
+}

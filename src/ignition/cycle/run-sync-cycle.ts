@@ -4,7 +4,7 @@ import type { GatewayClient } from '../client/gateway-client.ts';
 import { waitUntilReady } from '../client/wait-until-ready.ts';
 import { type DesignerSession, SCAN_KINDS, type ScanKind } from '../gateway-types.ts';
 import { GatewayReasons } from '../reasons.ts';
-import { type AwaitScanOptions, type ScanOutcome, scanAndAwait } from './await-scan.ts';
+import { type AwaitScanOptions, type ScanOutcome, scanAndAwait, waitForIdleScan } from './await-scan.ts';
 import { type DesignerSessionPolicy, enforceDesignerPolicy } from './designer-policy.ts';
 import { acquireScanLocks, type LockMode, releaseByScan } from './scan-locks.ts';
 
@@ -122,6 +122,14 @@ export async function runSyncCycle<A extends ChangeSummary>(
     toLock.length === 0
       ? { mode: 'skipped' as const, held: [], adopted: [] }
       : await acquireScanLocks(gateway, toLock, lockOptions);
+  const scanOptions: AwaitScanOptions = {
+    timeoutMs: options.scanTimeoutMs,
+    pollIntervalMs: options.pollIntervalMs === undefined ? undefined : Math.min(options.pollIntervalMs, 250),
+    signal,
+  };
+  if (locks.mode === 'unsupported') {
+    for (const kind of toLock) await waitForIdleScan(gateway, kind, scanOptions);
+  }
   const afterCommissioning = ready.observedCommissioning || options.afterCommissioning === true;
   const applied = await runApply(options, signal, { afterCommissioning }).catch((e: unknown) => {
     if (locks.held.length > 0) {
@@ -133,11 +141,6 @@ export async function runSyncCycle<A extends ChangeSummary>(
   if (locks.mode === 'skipped' && changed.length > 0) {
     log?.warn({ changed }, 'apply changed files its plan did not report; scanning without lock');
   }
-  const scanOptions: AwaitScanOptions = {
-    timeoutMs: options.scanTimeoutMs,
-    pollIntervalMs: options.pollIntervalMs === undefined ? undefined : Math.min(options.pollIntervalMs, 250),
-    signal,
-  };
   const released = locks.held.filter((k) => !changed.includes(k));
   const scans: { config?: ScanOutcome; projects?: ScanOutcome } = {};
   try {

@@ -172,6 +172,17 @@ describe('sync cycle against the simulator', () => {
     expect(scans.find((s) => s.kind === 'projects')?.unlockedWrites).toContain('projects/Line3/project.json');
   });
 
+  it('without scan locks, the write waits for a scan that is already running', async () => {
+    const fx = await fixture({ scanLockSupported: false, scanDurationMs: 400 });
+    await fx.control.triggerScan('projects');
+    const calls: { at: number }[] = [];
+    await cycle(fx, { apply: engineApply(fx, PROJECT_FILES, calls) });
+    const [periodic] = await fx.control.scans();
+    expect(periodic?.trigger).toBe('periodic');
+    expect(calls[0]?.at).toBeGreaterThanOrEqual(periodic?.finishedAt ?? Infinity);
+    expect((await fx.control.scans()).every((s) => !s.torn)).toBe(true);
+  });
+
   it('a failed apply leaves the locks held; the retry adopts them and scans', async () => {
     const fx = await fixture();
     const err = await rejectionOf(
