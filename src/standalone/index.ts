@@ -25,6 +25,7 @@ export {
   syncKeyOf,
 } from './standalone-config.ts';
 export { StandaloneRunner, type StandaloneRunnerOptions } from './standalone-runner.ts';
+export { StartRateLimiter, type StartRateLimiterOptions } from './start-rate-limiter.ts';
 export { renderStatusTable, StatusBoard, type StatusRow, TtyStatusPainter } from './status-table.ts';
 export { type GatewayProgress, SyncWorker, type SyncWorkerOptions, type Trigger } from './sync-worker.ts';
 export { decideWebhookAction, type StandaloneWebhookAction } from './webhook-decision.ts';

@@ -9,6 +9,7 @@ import { StandaloneReasons } from './reasons.ts';
 import type { RequestedRef, RequestedRefStore } from './requested-ref-store.ts';
 import type { SecretsDir } from './secrets-dir.ts';
 import type { StandaloneGateway, StandaloneSync } from './standalone-config.ts';
+import { StartRateLimiter } from './start-rate-limiter.ts';
 import { syncGateway } from './sync-gateway.ts';
 
 /** Live progress of one gateway, for the status table and logs. */
@@ -60,6 +61,7 @@ export class SyncWorker {
   readonly sync: StandaloneSync;
   readonly #options: SyncWorkerOptions;
   readonly #gate: ConcurrencyGate;
+  readonly #starts: StartRateLimiter | undefined;
   readonly #log: Logger;
   readonly #checkoutDir: string;
   /** Gateways whose last round succeeded at this commit (skipped until the commit changes). */
@@ -77,6 +79,11 @@ export class SyncWorker {
     this.#options = options;
     const limit = sync.spec.rateLimit?.maxConcurrentSyncs ?? Math.max(1, Math.ceil(sync.gateways.length / 2));
     this.#gate = new ConcurrencyGate(limit);
+    const perMinute = sync.spec.rateLimit?.maxSyncsPerMinute;
+    this.#starts =
+      perMinute === undefined
+        ? undefined
+        : new StartRateLimiter({ perMinute, burst: sync.spec.rateLimit?.burstLimit });
     this.#log = options.logger.child({ sync: sync.key });
     this.#checkoutDir = join(options.stateDir, 'checkouts', `${sync.namespace}.${sync.name}`);
   }
@@ -234,7 +241,11 @@ export class SyncWorker {
     commit: string,
     auth: ReturnType<typeof gitAuthFromSpec>,
   ): Promise<GatewayReport> {
-    if (this.#options.stopSignal.aborted) {
+    const mayStart = await this.#starts?.acquire(this.#options.stopSignal).then(
+      () => true,
+      () => false,
+    );
+    if (mayStart === false || this.#options.stopSignal.aborted) {
       const skipped = failedReport(gateway, ref, StandaloneReasons.ShuttingDown, 'not synced: shutting down');
       this.#progress(gateway, 'Failed', ref, skipped);
       return skipped;
