@@ -57,6 +57,23 @@ async function create(
   });
 }
 
+const validSync = (spec: Record<string, unknown>): Record<string, unknown> => ({
+  apiVersion: API_VERSION,
+  kind: 'IgnitionSync',
+  metadata: { name: 'invalid-sync' },
+  spec: {
+    git: { repo: 'https://git.example.com/plant/ignition.git', ref: 'main' },
+    gateway: { apiKeySecretRef: { name: 'ignition-api-key', key: 'apiKey' } },
+    ...spec,
+  },
+});
+const validProfile = (spec: Record<string, unknown>): Record<string, unknown> => ({
+  apiVersion: API_VERSION,
+  kind: 'SyncProfile',
+  metadata: { name: 'invalid-profile' },
+  spec: { mappings: [{ source: 'projects', destination: 'projects' }], ...spec },
+});
+
 describe('seed examples on the real apiserver', () => {
   it.each(EXAMPLE_FILES)(
     '%s is accepted and the server fills in the same defaults as the client',
@@ -93,38 +110,13 @@ describe('seed examples on the real apiserver', () => {
     expect(profile.spec.mappings).toEqual([
       { source: 'projects', destination: 'projects', type: 'dir', required: false },
     ]);
-    const sync = await create('IgnitionSync', {
-      apiVersion: API_VERSION,
-      kind: 'IgnitionSync',
-      metadata: { name: 'defaults-sync' },
-      spec: {
-        git: { repo: 'https://git.example.com/plant/ignition.git', ref: 'main' },
-        gateway: { apiKeySecretRef: { name: 'k', key: 'apiKey' } },
-      },
-    });
+    const sync = await create('IgnitionSync', { ...validSync({}), metadata: { name: 'defaults-sync' } });
     expect(sync.spec).toMatchObject({
       paused: false,
       excludePatterns: ['**/.git/', '**/.gitkeep'],
       polling: { enabled: true },
     });
   });
-});
-
-const validSync = (spec: Record<string, unknown>): Record<string, unknown> => ({
-  apiVersion: API_VERSION,
-  kind: 'IgnitionSync',
-  metadata: { name: 'invalid-sync' },
-  spec: {
-    git: { repo: 'https://git.example.com/plant/ignition.git', ref: 'main' },
-    gateway: { apiKeySecretRef: { name: 'ignition-api-key', key: 'apiKey' } },
-    ...spec,
-  },
-});
-const validProfile = (spec: Record<string, unknown>): Record<string, unknown> => ({
-  apiVersion: API_VERSION,
-  kind: 'SyncProfile',
-  metadata: { name: 'invalid-profile' },
-  spec: { mappings: [{ source: 'projects', destination: 'projects' }], ...spec },
 });
 
 /** [description, object, field path the server's message must name, further text it must contain] */
