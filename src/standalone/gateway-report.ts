@@ -21,6 +21,39 @@ export interface GatewayReport {
   readonly error: string | null;
 }
 
+/** Who a report is about. */
+export interface ReportSubject {
+  readonly name: string;
+  readonly namespace: string;
+  readonly syncKey: string;
+}
+
+/** A Failed report with no changes (resolution failed, shutdown, ...); callers override fields. */
+export function failedReport(
+  subject: ReportSubject,
+  ref: string,
+  reason: string | null,
+  error: string | null,
+): GatewayReport {
+  return {
+    name: subject.name,
+    namespace: subject.namespace,
+    sync: subject.syncKey,
+    ref,
+    commit: null,
+    status: 'Failed',
+    added: 0,
+    modified: 0,
+    deleted: 0,
+    drift: 0,
+    scans: [],
+    dryRun: false,
+    durationMs: 0,
+    reason,
+    error,
+  };
+}
+
 /** The `--output json` shape other tools parse: exactly these keys, in this order. */
 export interface OnceJsonGateway {
   readonly name: string;

@@ -4,7 +4,7 @@ import type { GitAuth, GitClient } from '../git/index.ts';
 import { GatewayClient, runSyncCycle } from '../ignition/index.ts';
 import type { Logger } from '../observability/index.ts';
 import { readAppliedState, type SyncResult, syncDataDir } from '../sync/index.ts';
-import type { GatewayReport } from './gateway-report.ts';
+import { failedReport, type GatewayReport } from './gateway-report.ts';
 import { StandaloneReasons } from './reasons.ts';
 import type { SecretsDir } from './secrets-dir.ts';
 import type { GatewayRouting, StandaloneGateway } from './standalone-config.ts';
@@ -80,10 +80,7 @@ function report(
   scans: string[],
 ): GatewayReport {
   return {
-    name: input.gateway.name,
-    namespace: input.gateway.namespace,
-    sync: input.gateway.syncKey,
-    ref: input.ref,
+    ...failedReport(input.gateway, input.ref, null, null),
     commit: input.commit,
     status: 'Synced',
     added: result?.added.length ?? 0,
@@ -93,8 +90,6 @@ function report(
     scans,
     dryRun: input.dryRun,
     durationMs: Date.now() - started,
-    reason: null,
-    error: null,
   };
 }
 

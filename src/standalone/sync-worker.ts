@@ -3,7 +3,7 @@ import { toOperatorError } from '../errors.ts';
 import type { GitClient } from '../git/index.ts';
 import type { Logger } from '../observability/index.ts';
 import { ConcurrencyGate } from './concurrency-gate.ts';
-import type { GatewayReport } from './gateway-report.ts';
+import { failedReport, type GatewayReport } from './gateway-report.ts';
 import { gitAuthFromSpec } from './git-auth-from-spec.ts';
 import { StandaloneReasons } from './reasons.ts';
 import type { RequestedRef, RequestedRefStore } from './requested-ref-store.ts';
@@ -150,20 +150,7 @@ export class SyncWorker {
 
   async #round(cause: Trigger['cause']): Promise<GatewayReport[]> {
     await this.load();
-    const request = this.#nextRequest;
-    this.#nextRequest = undefined;
-    if (request !== undefined) {
-      this.#requested = request;
-      await this.#options.requestedRefs
-        .save(this.sync.namespace, this.sync.name, request)
-        .catch((e: unknown) => {
-          // Still sync what was asked; only a restart would fall back to spec.git.ref.
-          this.#log.warn(
-            { err: toOperatorError(e, StandaloneReasons.SyncFailed) },
-            'persisting the requested ref failed',
-          );
-        });
-    }
+    await this.#adoptRequest();
     if (this.#options.stopSignal.aborted) return [];
     const ref = this.effectiveRef;
     const gateways = this.sync.gateways.filter((g) => !g.paused);
@@ -214,6 +201,23 @@ export class SyncWorker {
         return report;
       });
     }
+  }
+
+  /** Makes the latest webhook request the effective ref and persists it. */
+  async #adoptRequest(): Promise<void> {
+    const request = this.#nextRequest;
+    this.#nextRequest = undefined;
+    if (request === undefined) return;
+    this.#requested = request;
+    await this.#options.requestedRefs
+      .save(this.sync.namespace, this.sync.name, request)
+      .catch((e: unknown) => {
+        // Still sync what was asked; only a restart would fall back to spec.git.ref.
+        this.#log.warn(
+          { err: toOperatorError(e, StandaloneReasons.SyncFailed) },
+          'persisting the requested ref failed',
+        );
+      });
   }
 
   /** First sync of this process, or the verification interval elapsed. */
@@ -276,29 +280,4 @@ export class SyncWorker {
     this.#progress(gateway, report.status, ref, report);
     return report;
   }
-}
-
-function failedReport(
-  gateway: StandaloneGateway,
-  ref: string,
-  reason: string | null,
-  error: string | null,
-): GatewayReport {
-  return {
-    name: gateway.name,
-    namespace: gateway.namespace,
-    sync: gateway.syncKey,
-    ref,
-    commit: null,
-    status: 'Failed',
-    added: 0,
-    modified: 0,
-    deleted: 0,
-    drift: 0,
-    scans: [],
-    dryRun: false,
-    durationMs: 0,
-    reason,
-    error,
-  };
 }
