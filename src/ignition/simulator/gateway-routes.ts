@@ -41,7 +41,7 @@ async function handle(
   let tokenName: string | undefined;
   let faultId: string | undefined;
   res.on('finish', () => {
-    gw.requests.push({
+    gw.logRequest({
       time: Date.now(),
       method,
       path,
@@ -55,12 +55,12 @@ async function handle(
     faultId = fault.id;
     const action = fault.action;
     if (action.type === 'reset') {
-      gw.requests.push({ time: Date.now(), method, path, tokenName: undefined, status: 0, fault: fault.id });
+      gw.logRequest({ time: Date.now(), method, path, tokenName: undefined, status: 0, fault: fault.id });
       req.socket.resetAndDestroy();
       return;
     }
     if (action.type === 'hang') {
-      gw.requests.push({ time: Date.now(), method, path, tokenName: undefined, status: 0, fault: fault.id });
+      gw.logRequest({ time: Date.now(), method, path, tokenName: undefined, status: 0, fault: fault.id });
       return; // never answered; the socket is destroyed when the listener stops or the simulator closes
     }
     if (action.type === 'status') {

@@ -27,8 +27,8 @@ export interface ScanLogEntry {
   durationMs?: number;
   /** Scan locks held (by anyone) when the scan started. */
   readonly locksAtStart: readonly ScanKind[];
-  /** The filesystem state (path → hash) under the scanned root when the scan started. */
-  readonly filesAtStart: Readonly<Record<string, string>>;
+  /** The filesystem state (path → hash) under the scanned root when the scan started (kept for the newest 20 scans). */
+  filesAtStart: Readonly<Record<string, string>>;
   /** Temp/staging files present at scan start. */
   readonly tempFilesAtStart: readonly string[];
   /** Files written since the previous scan of this kind, oldest first, with the locks held at write time. */
@@ -67,6 +67,10 @@ export interface ScanEngineOptions {
 export type LockAttempt = { readonly status: 200; readonly lock: ScanLock } | { readonly status: 408 | 409 };
 
 const MAX_LOCK_HISTORY = 1_000;
+/** Bounds that keep many long-running simulators (benchmarks) small: the log keeps the newest entries,
+ * and only the newest few keep their full file listing. */
+const MAX_SCAN_LOG = 1_000;
+const KEEP_FILES_AT_START = 20;
 
 /**
  * Asynchronous scans and scan locks of the simulated gateway. A POST joins a running scan; a scan releases
@@ -175,6 +179,13 @@ export class ScanEngine {
     return this.status(kind);
   }
 
+  #append(entry: ScanLogEntry): void {
+    this.log.push(entry);
+    if (this.log.length > MAX_SCAN_LOG) this.log.splice(0, this.log.length - MAX_SCAN_LOG);
+    const old = this.log[this.log.length - 1 - KEEP_FILES_AT_START];
+    if (old !== undefined && Object.keys(old.filesAtStart).length > 0) old.filesAtStart = {};
+  }
+
   /** Files written since the last scan of each kind (what the next scan would load), with lock evidence. */
   async pendingWrites(): Promise<WriteEvidence[]> {
     const out: WriteEvidence[] = [];
@@ -222,7 +233,7 @@ export class ScanEngine {
       changedDuringScan: { added: [], modified: [], removed: [] },
       torn: false,
     };
-    this.log.push(entry);
+    this.#append(entry);
     const remaining = this.scanDurationMs - (this.#o.now() - startedAt);
     if (remaining > 0) await sleep(remaining, this.#o.closed);
     while (this.#stuck) {

@@ -145,6 +145,12 @@ export class SimulatedGateway {
     return [...out.values()];
   }
 
+  /** Appends to the request log, keeping the newest 10,000 entries. */
+  logRequest(entry: RequestLogEntry): void {
+    this.requests.push(entry);
+    if (this.requests.length > 10_000) this.requests.splice(0, this.requests.length - 10_000);
+  }
+
   designers(): DesignerRecord[] {
     return [...this.#designers.values()];
   }
