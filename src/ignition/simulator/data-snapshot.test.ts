@@ -20,6 +20,8 @@ describe('buildSnapshot (config)', () => {
     rec('config/resources/dev/ignition/smtp-profile/resource.json', RJ),
     rec('config/resources/core/ignition/tag-definition/default/folder/no-resource-json.txt'),
     rec('config/resources/core/ignition/x/y/view.json.ignition-sync-tmp'),
+    rec('config/resources/core/ignition/x/y/.config.json.ignsync-tmp'),
+    rec('config/resources/core/ignition/my-tmp/z/config.json', '{}'),
   ]);
 
   it('finds named resources and singletons with their signature', () => {
@@ -41,7 +43,10 @@ describe('buildSnapshot (config)', () => {
       'config/resources/dev/ignition/database-connection/mes/config.json',
       'config/resources/*/ignition/smtp-profile',
     ]);
-    expect(snap.tempFiles).toEqual(['config/resources/core/ignition/x/y/view.json.ignition-sync-tmp']);
+    expect(snap.tempFiles).toEqual([
+      'config/resources/core/ignition/x/y/view.json.ignition-sync-tmp',
+      'config/resources/core/ignition/x/y/.config.json.ignsync-tmp',
+    ]);
   });
 });
 

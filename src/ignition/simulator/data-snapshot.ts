@@ -60,7 +60,8 @@ export interface DataSnapshot {
   readonly tempFiles: readonly string[];
 }
 
-const TEMP_FILE = /(^|\/)\.sync-staging(\/|$)|\.tmp($|[-.~])|~$|(^|\/)\.#|\.ignition-sync-tmp|\.partial$/;
+/** Temp/staging names: the engine's `.x.ignsync-tmp`, `*.tmp`, `.sync-staging/`, editor backups, partials. */
+const TEMP_FILE = /(^|\/)\.sync-staging(\/|$)|[.-]tmp($|[-.~])|~$|(^|\/)\.#|\.partial$/;
 const BUILTIN_COLLECTIONS = new Set(['core', 'external', 'local', 'system']);
 
 /** Pure: turns the file list of one scan root into resources, projects, modes and errors. */

@@ -1,5 +1,5 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type ChangeSummary,
@@ -43,8 +43,9 @@ function engineApply(
     for (const [rel, content] of Object.entries(files)) {
       const abs = join(fx.dataDir, rel);
       await mkdir(dirname(abs), { recursive: true });
-      await writeFile(`${abs}.ignition-sync-tmp`, content);
-      await rename(`${abs}.ignition-sync-tmp`, abs);
+      const tmp = join(dirname(abs), `.${basename(abs)}.ignsync-tmp`); // the engine's temp naming
+      await writeFile(tmp, content);
+      await rename(tmp, abs);
       await new Promise((r) => setTimeout(r, 5));
     }
     const paths = Object.keys(files);
