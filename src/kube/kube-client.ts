@@ -84,9 +84,12 @@ function parseStatus(text: string): KubeStatus | undefined {
  */
 export class KubeClient {
   readonly kubeConfig: KubeConfig;
+  readonly #timeoutMs: number;
 
-  constructor(kubeConfig: KubeConfig) {
+  /** `timeoutMs` bounds every request (default 30 s) so a hung apiserver connection never blocks a caller forever. */
+  constructor(kubeConfig: KubeConfig, options: { timeoutMs?: number } = {}) {
     this.kubeConfig = kubeConfig;
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
   }
 
   async request<T = unknown>(req: KubeRequest): Promise<T> {
@@ -108,12 +111,14 @@ export class KubeClient {
         req.contentType ?? (req.method === 'PATCH' ? 'application/merge-patch+json' : 'application/json');
     }
     const dispatcher = ctx.getDispatcher();
+    const timeout = AbortSignal.timeout(this.#timeoutMs);
+    const signal = req.signal === undefined ? timeout : AbortSignal.any([req.signal, timeout]);
     const res = await fetch(url, {
       method: req.method,
       headers,
       ...(dispatcher === undefined ? {} : { dispatcher }),
       ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
-      ...(req.signal === undefined ? {} : { signal: req.signal }),
+      signal,
     });
     const text = await res.text();
     if (res.status >= 200 && res.status < 300) return (text === '' ? undefined : JSON.parse(text)) as T;
