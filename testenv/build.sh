@@ -44,7 +44,7 @@ command -v go >/dev/null || {
 }
 
 # Kubernetes v1.37 needs Go >= 1.26.0; the machine's own toolchain is used (no toolchain download).
-export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS="-trimpath -mod=readonly"
+export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS="-trimpath -mod=readonly -buildvcs=false"
 mkdir -p "$bin_dir"
 rm -f "$bin_dir/stamp"
 
