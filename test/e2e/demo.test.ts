@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,16 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(stateDir, { recursive: true, force: true });
 });
+
+/** Runs `script` with `sh -e` in `cwd`; resolves with stdout. */
+function runShell(script: string, cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('sh', ['-ec', script], { cwd, env: { PATH: PATH_ENV, HOME: cwd } }, (error, stdout, stderr) => {
+      if (error !== null) reject(new Error(`recipe failed: ${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
 
 /** Starts the demo in-process; resolves helpers once the receiver listens. */
 async function startDemo() {
@@ -94,18 +104,15 @@ describe('npm start (the embedded demo)', () => {
       ).toEqual(['config', 'projects']);
     }
 
-    // The banner's recipe: change a file, commit, tag, POST {"ref"} with the bearer key.
-    await appendFile(join(repo, 'shared/scripts/code.py'), '# changed\n');
-    await runDemoGit(['commit', '-qam', 'change the exchange helper'], { cwd: repo, pathEnv: PATH_ENV });
-    await runDemoGit(['tag', '2.0.1'], { cwd: repo, pathEnv: PATH_ENV });
+    // The banner's recipe, run literally by a shell: change a file, commit, tag, curl with the bearer key.
+    const banner = first.stdout().split('\n');
+    const from = banner.findIndex((l) => l.startsWith('Change a file')) + 2;
+    const recipe = banner.slice(from, banner.indexOf('', from)).join('\n');
+    expect(recipe).toContain('curl -sS -X POST');
+    const answer = await runShell(recipe, stateDir);
+    expect(JSON.parse(answer)).toEqual({ accepted: true, ref: '2.0.1' });
     const next = (await runDemoGit(['rev-parse', 'HEAD'], { cwd: repo, pathEnv: PATH_ENV })).trim();
-    const key = (await readFile(first.ready.webhookSecretFile, 'utf8')).trim();
-    const res = await fetch(first.ready.webhookUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: '{"ref":"2.0.1"}',
-    });
-    expect(res.status).toBe(202);
+    expect(next).not.toBe(initial);
     await first.until(first.allAt(next), 'five gateways at 2.0.1');
     expect(first.reports.find((r) => r.name === 'site' && r.commit === next)).toMatchObject({
       modified: 1,

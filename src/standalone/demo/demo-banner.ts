@@ -9,9 +9,15 @@ export interface DemoBannerInput {
   readonly isNew: boolean;
 }
 
+/** `word` as one shell word: as is when safe, else single-quoted. */
+function shellWord(word: string): string {
+  return /^[\w./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** A path relative to `cwd` when inside it (absolute otherwise), as a shell word. */
 function shown(cwd: string, path: string): string {
   const rel = relative(cwd, path);
-  return rel.startsWith('..') ? path : rel;
+  return shellWord(rel === '' || rel.startsWith('..') ? path : rel);
 }
 
 /** What `npm start` prints once everything listens: where things are and how to trigger a sync. Pure. */
@@ -34,9 +40,9 @@ export function renderDemoBanner(input: DemoBannerInput): string {
     "  echo '# changed' >> shared/scripts/code.py",
     "  git commit -qam 'change the exchange helper' && git tag 2.0.1",
     `  curl -sS -X POST ${input.webhookUrl} -H 'Content-Type: application/json' \\`,
-    `    -H "Authorization: Bearer $(cat ${shown(input.repoDir, input.webhookSecretFile)})" -d '{"ref":"2.0.1"}'`,
+    `    -H "Authorization: Bearer $(cat ${shellWord(input.webhookSecretFile)})" -d '{"ref":"2.0.1"}'`,
     '',
-    `(the curl line runs inside the repository folder; the key is ${secret}). Ctrl-C stops; npm start again resumes.`,
+    `Webhook key: ${secret}. Ctrl-C stops; npm start again resumes with the same repository and data.`,
     '',
   ];
   return lines.join('\n');
