@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { hashBytes, hashFile } from './hash-file.ts';
-import type { Limiter } from './limiter.ts';
+import { forEachCooperatively } from './cooperative-loop.ts';
+import { hashBytes, hashFileSync } from './hash-file.ts';
 import type { DesiredFile, LiveEntry, ManifestEntry } from './sync-plan.ts';
 
 export interface HashPairsInput {
@@ -10,7 +10,6 @@ export interface HashPairsInput {
   readonly live: ReadonlyMap<string, LiveEntry>;
   /** Set on verification passes: live files whose size matches the manifest are hashed to find drift. */
   readonly previous: ReadonlyMap<string, ManifestEntry> | null;
-  readonly limit: Limiter;
 }
 
 export interface HashPairs {
@@ -26,13 +25,12 @@ export interface HashPairs {
 export async function hashPairs(input: HashPairsInput): Promise<HashPairs> {
   const desiredHashes = new Map<string, string>();
   const liveHashes = new Map<string, string>();
-  const jobs: Array<Promise<void>> = [];
+  const toHash: Array<{ readonly map: Map<string, string>; readonly path: string; readonly abs: string }> =
+    [];
   const hashLive = (path: string): void => {
     if (liveHashes.has(path)) return;
     liveHashes.set(path, '');
-    jobs.push(
-      input.limit(async () => liveHashes.set(path, await hashFile(join(input.dataDir, path)))).then(noop),
-    );
+    toHash.push({ map: liveHashes, path, abs: join(input.dataDir, path) });
   };
   for (const [path, file] of input.desired) {
     const live = input.live.get(path);
@@ -40,19 +38,14 @@ export async function hashPairs(input: HashPairsInput): Promise<HashPairs> {
     hashLive(path);
     const origin = file.origin;
     if (origin.kind === 'generated') desiredHashes.set(path, hashBytes(origin.content));
-    else {
-      const abs = join(input.sourceDir, origin.sourcePath);
-      jobs.push(input.limit(async () => desiredHashes.set(path, await hashFile(abs))).then(noop));
-    }
+    else toHash.push({ map: desiredHashes, path, abs: join(input.sourceDir, origin.sourcePath) });
   }
-  if (input.previous !== null) {
-    for (const [path, entry] of input.previous) {
-      const live = input.live.get(path);
-      if (live?.kind === 'file' && live.size === entry.size) hashLive(path);
-    }
+  for (const [path, entry] of input.previous ?? []) {
+    const live = input.live.get(path);
+    if (live?.kind === 'file' && live.size === entry.size) hashLive(path);
   }
-  await Promise.all(jobs);
+  await forEachCooperatively(toHash, (job) => {
+    job.map.set(job.path, hashFileSync(job.abs));
+  });
   return { desiredHashes, liveHashes };
 }
-
-function noop(): void {}

@@ -1,9 +1,8 @@
-import type { Dirent, Stats } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
+import { type Dirent, lstatSync, readdirSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
+import { drain, forEachCooperatively } from './cooperative-loop.ts';
 import type { DirChainGuard } from './dir-chain-guard.ts';
 import { lstatOrNull, toLiveEntry } from './fs-entry.ts';
-import type { Limiter } from './limiter.ts';
 import { type ManagedRoot, rootsToWalk } from './managed-roots.ts';
 import type { ResolvedProfile } from './mappings.ts';
 import { baseNameOf, joinPath, parentOf } from './safe-path.ts';
@@ -22,7 +21,6 @@ export async function scanLiveRoots(
   roots: readonly ManagedRoot[],
   profile: ResolvedProfile,
   guard: DirChainGuard,
-  limit: Limiter,
 ): Promise<Map<string, LiveEntry>> {
   const live = new Map<string, LiveEntry>();
   const record = (path: string, st: Stats): LiveEntry => {
@@ -30,11 +28,8 @@ export async function scanLiveRoots(
     live.set(path, entry);
     return entry;
   };
-  const visit = async (dir: string): Promise<void> => {
-    const entries = await limit(() => readdir(join(dataDir, dir), { withFileTypes: true }));
-    await Promise.all(entries.map((entry) => visitEntry(dir, entry)));
-  };
-  const visitEntry = async (dir: string, entry: Dirent): Promise<void> => {
+  const queue: string[] = [];
+  const visitEntry = (dir: string, entry: Dirent): void => {
     const path = joinPath(dir, entry.name);
     const isDir = entry.isDirectory();
     const isOurTemp = !isDir && isTempName(entry.name);
@@ -45,8 +40,7 @@ export async function scanLiveRoots(
       live.set(path, { kind: 'opaque', size: 0, mode: 0 });
       return;
     }
-    const st = await limit(() => lstat(join(dataDir, path)));
-    if (record(path, st).kind === 'dir') await visit(path);
+    if (record(path, lstatSync(join(dataDir, path))).kind === 'dir') queue.push(path);
   };
   await Promise.all(
     rootsToWalk(roots).map(async (root) => {
@@ -56,7 +50,7 @@ export async function scanLiveRoots(
       const st = await lstatOrNull(join(dataDir, root.path));
       if (st?.isSymbolicLink() === true && root.type === 'dir') throw symlinkInLiveTree(root.path);
       if (st !== null && record(root.path, st).kind === 'dir') {
-        if (root.type === 'dir') await visit(root.path);
+        if (root.type === 'dir') queue.push(root.path);
         else live.set(root.path, { kind: 'opaque', size: 0, mode: 0 }); // a directory where git has a file: not ours
       }
       if (root.type === 'file') {
@@ -66,5 +60,8 @@ export async function scanLiveRoots(
       }
     }),
   );
+  await forEachCooperatively(drain(queue), (dir) => {
+    for (const entry of readdirSync(join(dataDir, dir), { withFileTypes: true })) visitEntry(dir, entry);
+  });
   return live;
 }

@@ -1,10 +1,10 @@
-import type { Dirent } from 'node:fs';
+import { type Dirent, lstatSync, readdirSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OperatorError } from '../errors.ts';
+import { drain, forEachCooperatively } from './cooperative-loop.ts';
 import type { SourceFile, SourceListing } from './desired-tree.ts';
 import { isCode } from './fs-entry.ts';
-import type { Limiter } from './limiter.ts';
 import type { ChildEntry } from './managed-roots.ts';
 import type { ResolvedMapping, ResolvedProfile } from './mappings.ts';
 import { SyncReasons } from './reasons.ts';
@@ -77,7 +77,6 @@ export async function scanMappingSource(
   sourceDir: string,
   mapping: ResolvedMapping,
   profile: ResolvedProfile,
-  limit: Limiter,
 ): Promise<SourceScan> {
   const files: SourceFile[] = [];
   const skipped: SkippedPath[] = [];
@@ -91,11 +90,8 @@ export async function scanMappingSource(
     }
     return { listing: { mappingIndex: mapping.index, files }, skipped, children };
   }
-  const visit = async (rel: string): Promise<void> => {
-    const entries = await limit(() => readdir(join(sourceDir, mapping.source, rel), { withFileTypes: true }));
-    await Promise.all(entries.map((entry) => visitEntry(rel, entry)));
-  };
-  const visitEntry = async (parentRel: string, entry: Dirent): Promise<void> => {
+  const queue: string[] = [''];
+  const visitEntry = (parentRel: string, entry: Dirent): void => {
     const rel = joinPath(parentRel, entry.name);
     const dest = joinPath(mapping.destination, rel);
     const isDir = entry.isDirectory();
@@ -106,7 +102,10 @@ export async function scanMappingSource(
     }
     if (parentRel === '' && (isDir || entry.isFile()))
       children.push({ name: entry.name, isDirectory: isDir });
-    if (isDir) return visit(rel);
+    if (isDir) {
+      queue.push(rel);
+      return;
+    }
     if (entry.isSymbolicLink()) {
       skipped.push({
         path: dest,
@@ -119,7 +118,7 @@ export async function scanMappingSource(
       skipped.push({ path: dest, reason: 'unsupported-file-type' });
       return;
     }
-    const st = await limit(() => lstat(join(sourceDir, mapping.source, rel)));
+    const st = lstatSync(join(sourceDir, mapping.source, rel));
     files.push({ rel, size: st.size, mode: st.mode & 0o777 });
   };
   if (
@@ -128,7 +127,10 @@ export async function scanMappingSource(
   ) {
     return { listing: { mappingIndex: mapping.index, files }, skipped, children };
   }
-  await visit('');
+  await forEachCooperatively(drain(queue), (rel) => {
+    for (const entry of readdirSync(join(sourceDir, mapping.source, rel), { withFileTypes: true }))
+      visitEntry(rel, entry);
+  });
   return { listing: { mappingIndex: mapping.index, files }, skipped, children };
 }
 

@@ -177,8 +177,8 @@ async function planFully(
   previousRoots: readonly string[] | null,
   driftBaseline: ReadonlyMap<string, ManifestEntry> | null,
 ): Promise<SyncPlan> {
-  const { input, profile, active, limit } = ctx;
-  const scans = await Promise.all(active.map((m) => scanMappingSource(input.sourceDir, m, profile, limit)));
+  const { input, profile, active } = ctx;
+  const scans = await Promise.all(active.map((m) => scanMappingSource(input.sourceDir, m, profile)));
   const tree = computeDesiredTree(
     profile,
     scans.map((s) => s.listing),
@@ -186,14 +186,13 @@ async function planFully(
   );
   const children = new Map(active.map((m, i) => [m.index, scans[i]?.children ?? []] as const));
   const roots = computeManagedRoots({ profile, active, children, previousRoots });
-  const live = await scanLiveRoots(input.dataDir, roots, profile, new DirChainGuard(input.dataDir), limit);
+  const live = await scanLiveRoots(input.dataDir, roots, profile, new DirChainGuard(input.dataDir));
   const hashes = await hashPairs({
     sourceDir: input.sourceDir,
     dataDir: input.dataDir,
     desired: tree.desired,
     live,
     previous: driftBaseline,
-    limit,
   });
   return planFullSync({
     commit: input.commit,
