@@ -18,14 +18,18 @@ import { renderMarkdown } from './report/render-markdown.ts';
 import { runCycleSuite } from './scenarios/cycle-suite.ts';
 import { runEngineSuite } from './scenarios/engine-suite.ts';
 import { runFanout } from './scenarios/fanout-suite.ts';
-import type { BenchResults, FanoutResult, ScenarioResult } from './scenarios/results.ts';
+import type { BenchResults, FanoutResult, RunPlan, ScenarioResult } from './scenarios/results.ts';
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = join(BENCH_DIR, '..');
 const WORK_DIR = join(BENCH_DIR, 'work');
 
 /** Runs per size: chosen so the full suite stays within 15 minutes on 2 shared cores. */
-const DEFAULT_RUNS: Readonly<Record<number, number>> = { 2000: 7, 20000: 5, 100000: 3 };
+const DEFAULT_RUNS: Readonly<Record<number, RunPlan>> = {
+  2000: { light: 7, heavy: 5 },
+  20000: { light: 5, heavy: 3 },
+  100000: { light: 3, heavy: 1 },
+};
 
 function parseSize(label: string): number {
   const m = /^(\d+)(k?)$/.exec(label.trim());
@@ -68,7 +72,13 @@ for (const size of sizes) {
     pack_bytes: repo.baseBytes,
     generated_ms: repo.generatedMs,
   });
-  const runs = values.runs !== undefined ? Number(values.runs) : quick ? 3 : (DEFAULT_RUNS[size] ?? 3);
+  const fixed = values.runs === undefined ? undefined : Number(values.runs);
+  const runs: RunPlan =
+    fixed !== undefined
+      ? { light: fixed, heavy: fixed }
+      : quick
+        ? { light: 3, heavy: 2 }
+        : (DEFAULT_RUNS[size] ?? { light: 3, heavy: 1 });
   const dropCaches = values['drop-caches'] === true;
   scenarios.push(...(await runEngineSuite({ repo, runs, workDir: WORK_DIR, dropCaches, hasEngine, log })));
   if (hasEngine) scenarios.push(...(await runCycleSuite({ repo, runs, workDir: WORK_DIR, dropCaches, log })));

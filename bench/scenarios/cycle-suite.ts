@@ -7,12 +7,12 @@ import type { CommitName } from '../generator/plan-change-series.ts';
 import { median, round } from '../measure/stats.ts';
 import { buildScenarioResult } from './build-scenario-result.ts';
 import { timeGitRsync } from './git-rsync-baseline.ts';
-import type { EngineScenario, ScenarioResult } from './results.ts';
+import type { EngineScenario, RunPlan, ScenarioResult } from './results.ts';
 import { resetDir, runRotated, type TimedOp } from './run-rotated.ts';
 
 export interface CycleSuiteOptions {
   readonly repo: BenchRepo;
-  readonly runs: number;
+  readonly runs: RunPlan;
   readonly workDir: string;
   readonly dropCaches: boolean;
   readonly log: (line: string) => void;
@@ -79,7 +79,8 @@ class CycleSuite {
     const gitMs: number[] = [];
     const requests: number[] = [];
     let last: StepResult | undefined;
-    for (let i = 0; i < this.#o.runs; i++) {
+    const runs = def.from === null ? this.#o.runs.heavy : this.#o.runs.light;
+    for (let i = 0; i < runs; i++) {
       const reverse = def.alternate && i % 2 === 1;
       const from = reverse ? def.to : def.from;
       const to = reverse ? (def.from ?? def.to) : def.to;
@@ -116,7 +117,7 @@ class CycleSuite {
       scenario: def.scenario,
       mode: 'cycle',
       size: this.#o.repo.size,
-      runs: this.#o.runs,
+      runs,
       samples,
       last,
       rssKb,

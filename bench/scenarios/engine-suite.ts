@@ -6,12 +6,12 @@ import type { CommitName } from '../generator/plan-change-series.ts';
 import { timeCopy, timeRsync, timeRsyncChecksum } from './baselines.ts';
 import { buildScenarioResult } from './build-scenario-result.ts';
 import { diffCommits } from './commit-diff.ts';
-import type { EngineScenario, ScenarioResult } from './results.ts';
+import type { EngineScenario, RunPlan, ScenarioResult } from './results.ts';
 import { resetDir, runRotated, type TimedOp } from './run-rotated.ts';
 
 export interface EngineSuiteOptions {
   readonly repo: BenchRepo;
-  readonly runs: number;
+  readonly runs: RunPlan;
   readonly workDir: string;
   readonly dropCaches: boolean;
   readonly hasEngine: boolean;
@@ -26,15 +26,16 @@ interface ScenarioDef {
   readonly alternate: boolean;
   /** Full hash comparison (drift check) instead of trusting the manifest. */
   readonly verify?: boolean;
+  readonly heavy?: boolean;
 }
 
 const INCREMENTAL: readonly ScenarioDef[] = [
   { scenario: 'incremental-one-file', from: 'base', to: 'one-file', alternate: true },
   { scenario: 'no-op', from: 'one-file', to: 'one-file', alternate: false },
-  { scenario: 'no-op-verify', from: 'one-file', to: 'one-file', alternate: false, verify: true },
+  { scenario: 'no-op-verify', from: 'one-file', to: 'one-file', alternate: false, verify: true, heavy: true },
   { scenario: 'incremental-1pct', from: 'one-file', to: 'one-percent', alternate: true },
-  { scenario: 'project-rename', from: 'one-percent', to: 'rename', alternate: true },
-  { scenario: 'delete-heavy', from: 'rename', to: 'delete-heavy', alternate: false },
+  { scenario: 'project-rename', from: 'one-percent', to: 'rename', alternate: true, heavy: true },
+  { scenario: 'delete-heavy', from: 'rename', to: 'delete-heavy', alternate: false, heavy: true },
 ];
 
 /**
@@ -75,7 +76,7 @@ class EngineSuite {
     const worker = this.#o.hasEngine ? await EngineWorker.start() : undefined;
     const samples: Record<string, number[]> = { engine: [], 'cp -a': [], 'rsync -a --delete': [] };
     let last: StepResult | undefined;
-    for (let i = 0; i < this.#o.runs; i++) {
+    for (let i = 0; i < this.#o.runs.heavy; i++) {
       for (const dir of Object.values(this.#dirs)) await resetDir(dir);
       this.#engineAt = null;
       this.#rsyncAt = null;
@@ -95,7 +96,7 @@ class EngineSuite {
       await runRotated(ops, i, samples, this.#o.dropCaches);
       this.#rsyncAt = 'base';
     }
-    return this.#result('cold', samples, last, worker);
+    return this.#result('cold', this.#o.runs.heavy, samples, last, worker);
   }
 
   async runIncremental(def: ScenarioDef): Promise<ScenarioResult> {
@@ -105,7 +106,8 @@ class EngineSuite {
     const samples: Record<string, number[]> = { engine: [], 'rsync -a --delete': [] };
     if (def.verify === true) samples['rsync -a --delete --checksum'] = [];
     let last: StepResult | undefined;
-    for (let i = 0; i < this.#o.runs; i++) {
+    const runs = def.heavy === true ? this.#o.runs.heavy : this.#o.runs.light;
+    for (let i = 0; i < runs; i++) {
       const reverse = def.alternate && i % 2 === 1;
       const from = reverse ? def.to : def.from;
       const to = reverse ? def.from : def.to;
@@ -135,7 +137,7 @@ class EngineSuite {
       }
       await runRotated(ops, i, samples, this.#o.dropCaches);
     }
-    return this.#result(def.scenario, samples, last, worker);
+    return this.#result(def.scenario, runs, samples, last, worker);
   }
 
   async close(): Promise<void> {
@@ -145,6 +147,7 @@ class EngineSuite {
 
   async #result(
     scenario: EngineScenario,
+    runs: number,
     samples: Record<string, number[]>,
     last: StepResult | undefined,
     worker: EngineWorker | undefined,
@@ -155,7 +158,7 @@ class EngineSuite {
       scenario,
       mode: 'engine',
       size,
-      runs: this.#o.runs,
+      runs,
       samples,
       last,
       rssKb,

@@ -9,6 +9,12 @@ export type EngineScenario =
   | 'delete-heavy'
   | 'project-rename';
 
+/** Timed runs per scenario: `heavy` for cold, verify, rename and delete-heavy; `light` for the rest. */
+export interface RunPlan {
+  readonly light: number;
+  readonly heavy: number;
+}
+
 export type BaselineName =
   | 'cp -a'
   | 'rsync -a --delete'
