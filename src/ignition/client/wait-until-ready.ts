@@ -3,8 +3,8 @@ import type { Logger } from '../../observability/index.ts';
 import type { StatusPing } from '../gateway-types.ts';
 import type { GwInfo } from '../gwinfo.ts';
 import { GatewayReasons } from '../reasons.ts';
-import { sleep } from './backoff.ts';
 import type { GatewayClient } from './gateway-client.ts';
+import { pausePolling } from './pause-polling.ts';
 
 export type GatewayReadiness = 'ready' | 'starting' | 'commissioning' | 'unreachable';
 
@@ -61,14 +61,7 @@ export async function waitUntilReady(
     if (state === 'commissioning') observedCommissioning = true;
     if (state === 'ready') return { waitedMs: Date.now() - started, observedCommissioning };
     if (Date.now() + interval > deadline) throw notReadyError(state, last, client.url);
-    try {
-      await sleep(interval, options.signal);
-    } catch (e: unknown) {
-      throw new OperatorError(GatewayReasons.SyncCancelled, `waiting for gateway: cancelled`, {
-        kind: 'waiting',
-        cause: e,
-      });
-    }
+    await pausePolling(interval, options.signal, 'gateway');
   }
 }
 

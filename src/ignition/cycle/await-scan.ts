@@ -1,6 +1,6 @@
 import { OperatorError } from '../../errors.ts';
-import { sleep } from '../client/backoff.ts';
 import type { GatewayClient } from '../client/gateway-client.ts';
+import { pausePolling } from '../client/pause-polling.ts';
 import type { ScanKind, ScanStatus } from '../gateway-types.ts';
 import { GatewayReasons } from '../reasons.ts';
 
@@ -60,14 +60,7 @@ export async function scanAndAwait(
         { details: { kind, scanActive: status.scanActive, lastScanTimestamp: status.lastScanTimestamp } },
       );
     }
-    try {
-      await sleep(interval, options.signal);
-    } catch (e: unknown) {
-      throw new OperatorError(GatewayReasons.SyncCancelled, `waiting for ${kind} scan: cancelled`, {
-        kind: 'waiting',
-        cause: e,
-      });
-    }
+    await pausePolling(interval, options.signal, `${kind} scan`);
     status = await client.getScanStatus(kind, { signal: options.signal });
     if (!status.scanActive && status.lastScanTimestamp < requestedAt && posts < MAX_POSTS) {
       status = await client.startScan(kind, { signal: options.signal });
@@ -98,13 +91,6 @@ export async function waitForIdleScan(
         },
       );
     }
-    try {
-      await sleep(interval, options.signal);
-    } catch (e: unknown) {
-      throw new OperatorError(GatewayReasons.SyncCancelled, `waiting for a running ${kind} scan: cancelled`, {
-        kind: 'waiting',
-        cause: e,
-      });
-    }
+    await pausePolling(interval, options.signal, `a running ${kind} scan`);
   }
 }

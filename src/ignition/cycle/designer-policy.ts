@@ -1,7 +1,7 @@
 import { OperatorError, toOperatorError } from '../../errors.ts';
 import type { Logger } from '../../observability/index.ts';
-import { sleep } from '../client/backoff.ts';
 import type { GatewayClient } from '../client/gateway-client.ts';
+import { pausePolling } from '../client/pause-polling.ts';
 import type { DesignerSession } from '../gateway-types.ts';
 import { GatewayReasons } from '../reasons.ts';
 
@@ -65,14 +65,7 @@ export async function enforceDesignerPolicy(
       );
     }
     options.logger?.debug({ sessions: sessions.length }, 'waiting for designer sessions to close');
-    try {
-      await sleep(interval, options.signal);
-    } catch (e: unknown) {
-      throw new OperatorError(GatewayReasons.SyncCancelled, 'waiting for designer sessions: cancelled', {
-        kind: 'waiting',
-        cause: e,
-      });
-    }
+    await pausePolling(interval, options.signal, 'designer sessions');
   }
 }
 
