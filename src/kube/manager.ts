@@ -71,12 +71,12 @@ export class Manager {
     };
     let lost = false;
     try {
-      for (const r of this.#runnables.filter((x) => !x.needsLeader)) run(r, all.signal);
+      for (const r of this.#runnables.filter((x) => !x.needsLeader)) void run(r, all.signal);
       await Promise.all(this.#caches.map((c) => c.waitForSync(all.signal)));
       const leaders = this.#runnables.filter((x) => x.needsLeader);
       const le = this.#o.leaderElection;
       if (le === undefined) {
-        for (const r of leaders) run(r, all.signal);
+        for (const r of leaders) void run(r, all.signal);
         await new Promise<void>((resolve) =>
           all.signal.aborted
             ? resolve()
