@@ -117,6 +117,13 @@ describe('gateway client against the simulator', () => {
     expect((await requestsTo('/data/api/v1/gateway-info')).map((r) => r.status)).toEqual([502, 502, 200]);
   });
 
+  it('added latency below the timeout is waited out', async () => {
+    await f.control.addFault({ path: '/StatusPing', times: 1, action: { type: 'latency', ms: 300 } });
+    const started = Date.now();
+    expect(await f.client().statusPing()).toEqual({ state: 'RUNNING' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
   it('a hung request ends in GatewayTimeout', async () => {
     await f.control.addFault({ path: '/data/api/v1/designers', times: 2, action: { type: 'hang' } });
     const err = await rejectionOf(
