@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import {
   createFixtureRepo,
@@ -98,18 +99,7 @@ export async function startProveitEnvironment(): Promise<ProveitEnvironment> {
         `  polling: {enabled: ${options.pollingEnabled ?? false}, interval: 60s}`,
         '  gateway: {apiKeySecretRef: {name: ignition-api-key, key: apiKey}}',
       ].join('\n');
-      const gatewayDocs = gateways.map((g) =>
-        [
-          'apiVersion: sync.ignition.io/v1alpha1',
-          'kind: Gateway',
-          `metadata: {name: ${g.name}, namespace: site1}`,
-          'spec:',
-          '  syncRef: proveit-sync',
-          `  profile: ${g.profile}`,
-          `  dataDir: ./gateways/${g.name}/data`,
-          ...(g.url === undefined ? [] : [`  url: ${g.url}`]),
-        ].join('\n'),
-      );
+      const gatewayDocs = gateways.map(gatewayYaml);
       for (const g of gateways) await mkdir(dataDir(g.name), { recursive: true });
       await writeFile(join(configDir, 'proveit.yaml'), [sync, profiles, ...gatewayDocs].join('\n---\n'));
     },
@@ -118,4 +108,50 @@ export async function startProveitEnvironment(): Promise<ProveitEnvironment> {
       await rm(root, { recursive: true, force: true });
     },
   };
+}
+
+/** CLI io over in-memory streams (what `runCli` gets from src/bin/cli.ts in production). */
+export function memoryIo(cwd: string) {
+  let out = '';
+  let err = '';
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  stdout.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  stderr.on('data', (c: Buffer) => {
+    err += c.toString();
+  });
+  const io = { stdout, stderr, env: { PATH: process.env.PATH }, cwd, signal: new AbortController().signal };
+  return { io, stdout: () => out, stderr: () => err };
+}
+
+/** `run -f <config> --secrets-dir secrets --state-dir state --once --output json`, relative to the env root. */
+export function onceJsonArgs(config: string): string[] {
+  return [
+    'run',
+    '-f',
+    config,
+    '--secrets-dir',
+    'secrets',
+    '--state-dir',
+    'state',
+    '--once',
+    '--output',
+    'json',
+  ];
+}
+
+/** A standalone Gateway document of the proveit-sync IgnitionSync, data dir `./gateways/<name>/data`. */
+export function gatewayYaml(g: GatewayDef): string {
+  return [
+    'apiVersion: sync.ignition.io/v1alpha1',
+    'kind: Gateway',
+    `metadata: {name: ${g.name}, namespace: site1}`,
+    'spec:',
+    '  syncRef: proveit-sync',
+    `  profile: ${g.profile}`,
+    `  dataDir: ./gateways/${g.name}/data`,
+    ...(g.url === undefined ? [] : [`  url: ${g.url}`]),
+  ].join('\n');
 }

@@ -1,40 +1,13 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.ts';
-import { type ProveitEnvironment, startProveitEnvironment } from './proveit-environment.ts';
-
-function memoryIo(cwd: string) {
-  let out = '';
-  let err = '';
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  stdout.on('data', (c: Buffer) => {
-    out += c.toString();
-  });
-  stderr.on('data', (c: Buffer) => {
-    err += c.toString();
-  });
-  const io = { stdout, stderr, env: { PATH: process.env.PATH }, cwd, signal: new AbortController().signal };
-  return { io, stdout: () => out, stderr: () => err };
-}
-
-/** `run -f <config> --secrets-dir secrets --state-dir state --once --output json`, relative to the env root. */
-function onceJsonArgs(config: string): string[] {
-  return [
-    'run',
-    '-f',
-    config,
-    '--secrets-dir',
-    'secrets',
-    '--state-dir',
-    'state',
-    '--once',
-    '--output',
-    'json',
-  ];
-}
+import {
+  memoryIo,
+  onceJsonArgs,
+  type ProveitEnvironment,
+  startProveitEnvironment,
+} from './proveit-environment.ts';
 
 let env: ProveitEnvironment;
 

@@ -1,11 +1,10 @@
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.ts';
 import { createFixtureRepo, type SshGitServer, startSshGitServer } from '../harness/git-servers/index.ts';
-import { EXAMPLE_DIR, exampleRepoFiles } from './proveit-environment.ts';
+import { EXAMPLE_DIR, exampleRepoFiles, gatewayYaml, memoryIo, onceJsonArgs } from './proveit-environment.ts';
 
 let root: string;
 let ssh: SshGitServer;
@@ -43,43 +42,12 @@ async function runOnce(knownHosts: boolean): Promise<{ code: number; stdout: str
     ...(knownHosts ? ['        knownHostsSecretRef: {name: git-known-hosts, key: known_hosts}'] : []),
     '  webhook: {enabled: false}',
   ].join('\n');
-  const gateway = [
-    'apiVersion: sync.ignition.io/v1alpha1',
-    'kind: Gateway',
-    'metadata: {name: site, namespace: site1}',
-    'spec: {syncRef: proveit-sync, profile: proveit-site, dataDir: ./gateways/site/data}',
-  ].join('\n');
+  const gateway = gatewayYaml({ name: 'site', profile: 'proveit-site' });
   const profiles = await readFile(join(EXAMPLE_DIR, 'config/sync-profiles.yaml'), 'utf8');
   await writeFile(join(root, 'proveit.yaml'), [sync, profiles, gateway].join('\n---\n'));
-  let stdout = '';
-  let stderr = '';
-  const out = new PassThrough().on('data', (c: Buffer) => {
-    stdout += c.toString();
-  });
-  const err = new PassThrough().on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  const io = {
-    stdout: out,
-    stderr: err,
-    env: { PATH: process.env.PATH },
-    cwd: root,
-    signal: new AbortController().signal,
-  };
-  const args = [
-    'run',
-    '-f',
-    'proveit.yaml',
-    '--secrets-dir',
-    'secrets',
-    '--state-dir',
-    'state',
-    '--once',
-    '--output',
-    'json',
-  ];
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
+  const cli = memoryIo(root);
+  const code = await runCli(onceJsonArgs('proveit.yaml'), cli.io);
+  return { code, stdout: cli.stdout(), stderr: cli.stderr() };
 }
 
 describe('run --once over SSH with secrets from --secrets-dir', () => {
