@@ -64,7 +64,11 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function informerFor(fake: Server, watchdogMs = 60_000): Promise<Informer<Thing>> {
+async function informerFor(
+  fake: Server,
+  watchdogMs = 60_000,
+  resyncPeriodMs?: number,
+): Promise<Informer<Thing>> {
   await new Promise<void>((r) => fake.listen(0, '127.0.0.1', () => r()));
   const kc = new KubeConfig();
   kc.loadFromOptions({
@@ -82,6 +86,7 @@ async function informerFor(fake: Server, watchdogMs = 60_000): Promise<Informer<
     backoffBaseMs: 10,
     backoffMaxMs: 50,
     watchdogMs,
+    ...(resyncPeriodMs === undefined ? {} : { resyncPeriodMs }),
   });
 }
 
@@ -146,6 +151,22 @@ describe('informer watch protocol', () => {
     );
     expect(fake.state.lists).toBe(1);
     expect(fake.state.watchQueries.every((q) => q.get('resourceVersion') === '10')).toBe(true);
+    stop.abort();
+    await running;
+  });
+
+  it('periodic resync re-delivers every cached object as an update without contacting the server', async () => {
+    const fake = startFakeApi({ items: [thing('a', 5), thing('b', 6)], rv: 10 }, [() => {}]);
+    server = fake.server;
+    const informer = await informerFor(fake.server, 60_000, 200);
+    const resynced: string[] = [];
+    informer.addHandlers({ onUpdate: (o, n) => o === n && resynced.push(n.metadata.name) });
+    const stop = new AbortController();
+    const running = informer.start(stop.signal);
+    await waitFor('two resyncs', () => resynced.length >= 4);
+    expect(resynced.slice(0, 4).sort()).toEqual(['a', 'a', 'b', 'b']);
+    expect(fake.state.lists).toBe(1);
+    expect(fake.state.watchQueries).toHaveLength(1);
     stop.abort();
     await running;
   });
