@@ -29,6 +29,13 @@ export {
 } from './controller.ts';
 export { EventRecorder, type EventRecorderOptions, type EventType } from './event-recorder.ts';
 export { hasFinalizer, isBeingDeleted, planFinalizerPatch, updateFinalizer } from './finalizers.ts';
+export {
+  createHealthHandler,
+  evaluateHealth,
+  type HealthCheck,
+  type HealthChecks,
+  type HealthResponse,
+} from './health.ts';
 export { Informer, type InformerHandlers, type InformerOptions, type InformerStats } from './informer.ts';
 export {
   apiStatusCode,
