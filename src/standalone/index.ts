@@ -28,5 +28,4 @@ export { StandaloneRunner, type StandaloneRunnerOptions } from './standalone-run
 export { StartRateLimiter, type StartRateLimiterOptions } from './start-rate-limiter.ts';
 export { renderStatusTable, StatusBoard, type StatusRow, TtyStatusPainter } from './status-table.ts';
 export { type GatewayProgress, SyncWorker, type SyncWorkerOptions, type Trigger } from './sync-worker.ts';
-export { decideWebhookAction, type StandaloneWebhookAction } from './webhook-decision.ts';
 export { WebhookKeyCache } from './webhook-key-cache.ts';

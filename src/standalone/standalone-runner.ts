@@ -5,14 +5,18 @@ import { parseDurationMs } from '../api/index.ts';
 import { OperatorError } from '../errors.ts';
 import type { GitClient } from '../git/index.ts';
 import type { Logger } from '../observability/index.ts';
-import { createWebhookReceiver, ReceiverReasons, type WebhookEvent } from '../webhooks/index.ts';
+import {
+  createWebhookReceiver,
+  decideWebhookAction,
+  ReceiverReasons,
+  type WebhookEvent,
+} from '../webhooks/index.ts';
 import type { GatewayReport } from './gateway-report.ts';
 import type { ListenAddress } from './listen-address.ts';
 import { RequestedRefStore } from './requested-ref-store.ts';
 import { SecretsDir } from './secrets-dir.ts';
 import { type StandaloneConfig, syncKeyOf } from './standalone-config.ts';
 import { type GatewayProgress, SyncWorker } from './sync-worker.ts';
-import { decideWebhookAction } from './webhook-decision.ts';
 import { WebhookKeyCache } from './webhook-key-cache.ts';
 
 export interface StandaloneRunnerOptions {

@@ -9,6 +9,7 @@ export {
   verifyHmacSha256,
   verifyToken,
 } from './verify-secret.ts';
+export { decideWebhookAction, type WebhookAction } from './webhook-decision.ts';
 export type {
   ParseResult,
   ProviderName,

@@ -1,7 +1,7 @@
-import type { WebhookDecision, WebhookEvent } from '../webhooks/index.ts';
+import type { WebhookDecision, WebhookEvent } from './webhook-event.ts';
 
-/** What a verified webhook event does to an IgnitionSync in standalone mode. */
-export type StandaloneWebhookAction =
+/** What a verified webhook event does to its IgnitionSync (standalone runner and controller alike). */
+export type WebhookAction =
   | { readonly kind: 'sync'; readonly requestRef: string | undefined; readonly decision: WebhookDecision }
   | { readonly kind: 'ignore'; readonly decision: WebhookDecision };
 
@@ -15,7 +15,7 @@ function branchName(ref: string): string {
  * - a branch push re-resolves when it is the branch being followed, and is ignored otherwise (a push to a
  *   feature branch must never move production gateways onto it).
  */
-export function decideWebhookAction(event: WebhookEvent, effectiveRef: string): StandaloneWebhookAction {
+export function decideWebhookAction(event: WebhookEvent, effectiveRef: string): WebhookAction {
   if (event.refSource === 'branch') {
     const pushed = branchName(event.ref);
     if (pushed !== branchName(effectiveRef)) {

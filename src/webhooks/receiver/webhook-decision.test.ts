@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { WebhookEvent } from '../webhooks/index.ts';
 import { decideWebhookAction } from './webhook-decision.ts';
+import type { WebhookEvent } from './webhook-event.ts';
 
 const base: WebhookEvent = {
   namespace: 'site1',
