@@ -209,6 +209,7 @@ export class StandaloneRunner {
       });
     }
     if (this.#stop.signal.aborted) return { accepted: false as const, reason: 'shutting down' };
+    if (worker.sync.spec.paused) return { accepted: false as const, reason: 'IgnitionSync is paused' };
     await worker.load();
     const action = decideWebhookAction(event, worker.effectiveRef);
     this.#log.info(
