@@ -9,7 +9,7 @@ import { createLimiter } from './limiter.ts';
 import { SyncReasons } from './reasons.ts';
 import { parentOf } from './safe-path.ts';
 import { symlinkInLiveTree } from './sync-errors.ts';
-import type { ManifestEntry, SyncPlan } from './sync-plan.ts';
+import type { ManifestEntry, MutationHook, SyncPlan } from './sync-plan.ts';
 
 export interface ApplyOptions {
   /** The checked-out worktree the plan's source paths are relative to. */
@@ -17,6 +17,7 @@ export interface ApplyOptions {
   readonly dataDir: string;
   /** Parallel filesystem operations for deletes, chmods and large files (default 16). */
   readonly concurrency?: number;
+  readonly onMutation?: MutationHook | undefined;
 }
 
 export interface ApplyOutcome {
@@ -44,6 +45,7 @@ export async function applyPlan(plan: SyncPlan, options: ApplyOptions): Promise<
   const written = new Map<string, ManifestEntry>();
   let bytesWritten = 0;
   const modes = new ModeKeeper();
+  const hook = options.onMutation ?? (() => {});
   const guarded = async (path: string, task: () => Promise<void>): Promise<void> => {
     try {
       await task();
@@ -62,25 +64,32 @@ export async function applyPlan(plan: SyncPlan, options: ApplyOptions): Promise<
   };
 
   const deleteFile = async (path: string): Promise<void> => {
-    if (await isParentReal(path)) await ignoring(unlink(abs(path)), 'ENOENT');
+    if (!(await isParentReal(path))) return;
+    hook('delete', path);
+    await ignoring(unlink(abs(path)), 'ENOENT');
   };
   await Promise.all(plan.deletes.map((op) => limit(() => guarded(op.path, () => deleteFile(op.path)))));
   for (const dir of plan.removeDirs) {
     await guarded(dir, async () => {
       if (!(await isParentReal(dir))) return;
+      hook('rmdir', dir);
       if (await ignoring(rmdir(abs(dir)), 'ENOENT', 'ENOTEMPTY', 'EEXIST', 'ENOTDIR')) guard.forget(dir);
     });
   }
   // parents first (few distinct directories), then the files: small ones synchronously in cooperative slices
   // (several times faster than the thread pool for 1-10 KB resources), large ones streamed
   for (const dir of [...new Set(plan.writes.map((op) => parentOf(op.path)))].sort()) {
+    hook('mkdir', dir);
     await guarded(dir, () => guard.ensure(dir));
   }
   await forEachCooperatively(
     plan.writes.filter((op) => op.size <= IN_MEMORY_LIMIT),
     (op) => {
       try {
-        record(op.path, writeAtomicallySync(op, options.sourceDir, abs(op.path), modes));
+        record(
+          op.path,
+          writeAtomicallySync(op, options.sourceDir, abs(op.path), modes, () => hook('write', op.path)),
+        );
       } catch (e: unknown) {
         throw applyFailed(op.path, e);
       }
@@ -88,11 +97,15 @@ export async function applyPlan(plan: SyncPlan, options: ApplyOptions): Promise<
   );
   const large = plan.writes.filter((op) => op.size > IN_MEMORY_LIMIT);
   const writeLarge = async (op: (typeof large)[number]): Promise<void> => {
-    record(op.path, await writeAtomically(op, options.sourceDir, abs(op.path), modes));
+    record(
+      op.path,
+      await writeAtomically(op, options.sourceDir, abs(op.path), modes, () => hook('write', op.path)),
+    );
   };
   await Promise.all(large.map((op) => limit(() => guarded(op.path, () => writeLarge(op)))));
   const chmod = async (path: string, entry: ManifestEntry): Promise<void> => {
     if (!(await isParentReal(path))) return;
+    hook('chmod', path);
     const handle = await open(abs(path), 'r');
     try {
       await handle.chmod(entry.mode);

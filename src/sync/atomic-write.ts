@@ -51,6 +51,7 @@ export function writeAtomicallySync(
   sourceDir: string,
   target: string,
   modes: ModeKeeper,
+  beforeRename?: () => void,
 ): ManifestEntry {
   const data =
     op.origin.kind === 'generated'
@@ -65,6 +66,7 @@ export function writeAtomicallySync(
   } finally {
     closeSync(fd);
   }
+  beforeRename?.();
   if (op.replacesDirectory) ignoreMissing(() => rmdirSync(target));
   renameSync(tmp, target);
   return { hash: createHash('sha256').update(data).digest('hex'), size: data.length, mode: op.mode };
@@ -111,8 +113,9 @@ export async function writeAtomically(
   sourceDir: string,
   target: string,
   modes: ModeKeeper,
+  beforeRename?: () => void,
 ): Promise<ManifestEntry> {
-  if (op.origin.kind === 'generated') return writeAtomicallySync(op, sourceDir, target, modes);
+  if (op.origin.kind === 'generated') return writeAtomicallySync(op, sourceDir, target, modes, beforeRename);
   const tmp = join(parentOf(target), tempNameFor(baseNameOf(target)));
   const out = await openTemp(tmp, op.mode);
   let copied: { hash: string; size: number };
@@ -122,6 +125,7 @@ export async function writeAtomically(
   } finally {
     await out.close();
   }
+  beforeRename?.();
   if (op.replacesDirectory)
     await rmdir(target).catch((e: unknown) => (isCode(e, 'ENOENT') ? undefined : Promise.reject(e)));
   await rename(tmp, target);

@@ -25,6 +25,7 @@ export type {
   DriftEntry,
   DriftKind,
   ManifestEntry,
+  MutationHook,
   PlanStrategy,
   SkippedPath,
   SkipReason,

@@ -16,7 +16,13 @@ import { computeIncrementalCandidates, planIncrementalSync } from './plan-increm
 import type { SourceChange, SyncProfileInput } from './profile.ts';
 import { scanLiveRoots } from './scan-live.ts';
 import { checkMappingSource, listSourceChildren, scanMappingSource } from './scan-source.ts';
-import { hasFileOperations, type ManifestEntry, type SkippedPath, type SyncPlan } from './sync-plan.ts';
+import {
+  hasFileOperations,
+  type ManifestEntry,
+  type MutationHook,
+  type SkippedPath,
+  type SyncPlan,
+} from './sync-plan.ts';
 import { type SyncResult, summarizePlan } from './sync-result.ts';
 
 export interface SyncInput {
@@ -37,6 +43,8 @@ export interface SyncInput {
   readonly verify?: boolean | undefined;
   readonly concurrency?: number | undefined;
   readonly logger?: Logger | undefined;
+  /** Test seam (kill test); see `MutationHook`. */
+  readonly onMutation?: MutationHook | undefined;
 }
 
 /** A plan plus what committing it needs. Produced by `planSync` (reads only, never writes). */
@@ -217,9 +225,11 @@ async function commitPlan(planned: PlannedSync, input: SyncInput): Promise<numbe
   const { plan, profile, state, manifest } = planned;
   if (plan.strategy === 'noop') return 0;
   const store = new ManifestStore(input.dataDir);
+  const hook = input.onMutation ?? (() => {});
   let bytesWritten = 0;
   const entries = new Map(plan.nextManifest);
   if (hasFileOperations(plan)) {
+    hook('state', 'applying');
     await store.writeState({
       version: 1,
       phase: 'applying',
@@ -230,6 +240,7 @@ async function commitPlan(planned: PlannedSync, input: SyncInput): Promise<numbe
       sourceDir: input.sourceDir,
       dataDir: input.dataDir,
       ...concurrency(input),
+      onMutation: input.onMutation,
     });
     for (const [path, entry] of outcome.written) entries.set(path, entry);
     bytesWritten = outcome.bytesWritten;
@@ -241,6 +252,7 @@ async function commitPlan(planned: PlannedSync, input: SyncInput): Promise<numbe
     sameEntries(manifest.entries, entries);
   if (manifestId === undefined || hasFileOperations(plan) || !isSameManifest) {
     manifestId = randomUUID();
+    hook('manifest', 'manifest.json');
     await store.writeManifest({
       id: manifestId,
       fingerprint: profile.fingerprint,
@@ -255,7 +267,10 @@ async function commitPlan(planned: PlannedSync, input: SyncInput): Promise<numbe
     fingerprint: profile.fingerprint,
     manifestId,
   };
-  if (JSON.stringify(next) !== JSON.stringify(state)) await store.writeState(next);
+  if (JSON.stringify(next) !== JSON.stringify(state)) {
+    hook('state', 'applied');
+    await store.writeState(next);
+  }
   return bytesWritten;
 }
 

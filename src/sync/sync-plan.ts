@@ -99,3 +99,10 @@ export interface SyncPlan {
 export function hasFileOperations(plan: SyncPlan): boolean {
   return plan.writes.length + plan.chmods.length + plan.deletes.length + plan.removeDirs.length > 0;
 }
+
+/**
+ * Test seam: called synchronously before every mutation of the data directory (`state`, `delete`, `rmdir`,
+ * `mkdir`, `write` = temp file written, about to be renamed, `chmod`, `manifest`). The kill test SIGKILLs
+ * itself from here to interrupt the apply at exact points. Never set in production.
+ */
+export type MutationHook = (step: string, path: string) => void;

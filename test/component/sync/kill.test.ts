@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readAppliedState, type SourceChange, syncDataDir } from '../../../src/sync/index.ts';
@@ -18,7 +19,7 @@ const PROFILE = {
 };
 const GATEWAY = { 'gateway.xml': 'gw', 'config/local/uuid.txt': 'uuid', 'projects/.resources/c': 'cache' };
 const VERSIONS = 4;
-const FILES = 160;
+const FILES = 120;
 
 function body(tag: string, size: number): string {
   const head = `BEGIN:${tag}:`;
@@ -40,9 +41,10 @@ function version(v: number): Record<string, string> {
     if ((i + v) % 5 === 0) continue; // a different fifth of the files is absent in each version
     const dir =
       i % 2 === 0 ? `svc/projects/P${i % 7}/views/v${i % 11}` : `svc/core/ignition/t${i % 5}/r${i % 13}`;
-    const isStable = i % 3 === 0; // a third never changes
-    const size = i % 40 === 1 ? 1_500_000 : 200 + ((i * 997 + v * 131) % 24_000); // a few large files
-    out[`${dir}/f${i}.json`] = body(isStable ? `s${i}` : `v${v}-${i}`, isStable ? 300 : size);
+    const isStable = i % 3 === 0; // a third never changes, a third alternates, a third changes every version
+    const size = i % 16 === 1 ? 1_500_000 : 200 + ((i * 997 + v * 131) % 24_000); // a few large files
+    const tag = isStable ? `s${i}` : i % 3 === 1 ? `p${v % 2}-${i}` : `v${v}-${i}`;
+    out[`${dir}/f${i}.json`] = body(tag, isStable ? 300 : size);
   }
   return out;
 }
@@ -102,91 +104,140 @@ function watchForTornFiles(dataDir: string): { stop: () => Promise<string[]> } {
   };
 }
 
-function runChildAndKill(input: object, killAfterMs: number): Promise<'killed' | 'completed'> {
+interface ChildRun {
+  readonly outcome: 'killed' | 'completed';
+  /** Milliseconds from the child's "ready" (just before the sync) to "done"; undefined when killed. */
+  readonly syncMs: number | undefined;
+  /** Mutations the completed sync made (from the child's "done <n>"). */
+  readonly steps: number | undefined;
+}
+
+function runChildAndKill(input: object, killAfterMs: number): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CHILD, JSON.stringify(input)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
     let err = '';
+    let readyAt = 0;
+    let syncMs: number | undefined;
     child.stderr.on('data', (d: Buffer) => {
       err += d.toString();
     });
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      if (out.startsWith('ready\n') && !child.killed) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      if (readyAt === 0 && out.startsWith('ready\n')) {
+        readyAt = performance.now();
+        if (Number.isFinite(killAfterMs)) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      }
+      if (syncMs === undefined && out.includes('done')) syncMs = performance.now() - readyAt;
     });
     child.on('error', reject);
     child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve(out.includes('done') ? 'completed' : 'killed');
-      else if (code === 0) resolve('completed');
+      const steps = /done (\d+)/.exec(out)?.[1];
+      const result = { syncMs, steps: steps === undefined ? undefined : Number(steps) };
+      if (signal === 'SIGKILL')
+        resolve({ outcome: syncMs === undefined ? 'killed' : 'completed', ...result });
+      else if (code === 0) resolve({ outcome: 'completed', ...result });
       else reject(new Error(`child failed (${code}): ${err}`));
     });
   });
 }
 
-describe('kill test', () => {
-  const dirs: string[] = [];
-  afterEach(async () => {
-    for (const d of dirs.splice(0)) await removeDir(d);
-  });
+interface KillPlan {
+  readonly killAfterMs: number;
+  readonly killAtStep?: number;
+}
 
-  it('an apply SIGKILLed at random points always converges on the next run, and no file is ever seen torn', async () => {
-    const sourceDir = await makeTempDir('kill-repo');
-    const dataDir = await makeTempDir('kill-data');
-    dirs.push(sourceDir, dataDir);
+interface Learned {
+  readonly syncMs: number;
+  readonly steps: number;
+}
+
+/**
+ * Runs `rounds` interrupted syncs from version X to X+1; after each, an uninterrupted run to X+2 must converge.
+ * X+2 has the same alternating files as X, so a run that trusted a stale manifest (applied X, diff X..X+2)
+ * would skip rewriting the files the killed run had already changed to X+1's content.
+ */
+async function runKillScenario(
+  rounds: number,
+  chooseKill: (round: number, learned: Learned) => KillPlan,
+): Promise<{ killed: number; mixed: number; torn: string[] }> {
+  const sourceDir = await makeTempDir('kill-repo');
+  const dataDir = await makeTempDir('kill-data');
+  try {
     await writeTree(dataDir, GATEWAY);
     const applied = new Map<string, number>();
     let current = 0;
     let killed = 0;
     let mixed = 0;
+    let learned: Learned = { syncMs: 100, steps: 100 };
     const torn: string[] = [];
-    for (let round = 0; round < 10; round += 1) {
-      const target = (current + 1 + (round % (VERSIONS - 1))) % VERSIONS;
+    const changesSinceApplied = async (target: number) => {
+      const state = await readAppliedState(dataDir);
+      const from = state === null ? undefined : applied.get(state.commit);
+      return state !== null && from !== undefined
+        ? { changes: changesBetween(from, target), changesFrom: state.commit }
+        : {};
+    };
+    for (let round = 0; round < rounds; round += 1) {
+      const target = (current + 1) % VERSIONS;
       await checkoutVersion(sourceDir, target);
       const commit = `v${target}-r${round}`;
       applied.set(commit, target);
-      const state = await readAppliedState(dataDir);
-      const from = state === null ? undefined : applied.get(state.commit);
-      const input = {
-        sourceDir,
-        dataDir,
-        commit,
-        profile: PROFILE,
-        ...(state !== null && from !== undefined
-          ? { changes: changesBetween(from, target), changesFrom: state.commit }
-          : {}),
-      };
+      const input = { sourceDir, dataDir, commit, profile: PROFILE, ...(await changesSinceApplied(target)) };
+      const kill = chooseKill(round, learned);
       const watcher = watchForTornFiles(dataDir);
-      const outcome = await runChildAndKill(input, Math.floor(Math.random() * 120));
+      const run = await runChildAndKill({ ...input, killAtStep: kill.killAtStep }, kill.killAfterMs);
+      if (run.syncMs !== undefined && run.steps !== undefined)
+        learned = { syncMs: run.syncMs, steps: run.steps };
       torn.push(...(await watcher.stop()));
-      if (outcome === 'killed') killed += 1;
+      if (run.outcome === 'killed') killed += 1;
       // what the kill left behind: every file whole (old or new content), possibly a mix of both versions
       const leftover = contentsOf(await readTree(dataDir, ['.ignition-sync']));
       for (const [path, text] of Object.entries(leftover)) {
         if (!(path in GATEWAY) && !path.includes('.ignsync-tmp') && !isWhole(text))
           torn.push(`${path} (after kill)`);
       }
-      const isMixed =
-        !equalTrees(leftover, expectedLive(target)) && !equalTrees(leftover, expectedLive(current));
-      if (isMixed) mixed += 1;
+      if (!equalTrees(leftover, expectedLive(target)) && !equalTrees(leftover, expectedLive(current)))
+        mixed += 1;
 
       // the next run converges, whatever state the kill left
-      const after = await readAppliedState(dataDir);
-      const base = after === null ? undefined : applied.get(after.commit);
-      await syncDataDir({
-        ...input,
-        ...(after !== null && base !== undefined
-          ? { changes: changesBetween(base, target), changesFrom: after.commit }
-          : {}),
-      });
-      expect(contentsOf(await readTree(dataDir, ['.ignition-sync']))).toEqual(expectedLive(target));
-      current = target;
+      const next = (current + 2) % VERSIONS;
+      await checkoutVersion(sourceDir, next);
+      applied.set(`${commit}-next`, next);
+      const rerun = { ...input, commit: `${commit}-next`, ...(await changesSinceApplied(next)) };
+      await syncDataDir(rerun);
+      expect(contentsOf(await readTree(dataDir, ['.ignition-sync']))).toEqual(expectedLive(next));
+      current = next;
     }
-    expect(torn).toEqual([]);
-    expect(killed).toBeGreaterThanOrEqual(6);
-    expect(mixed).toBeGreaterThanOrEqual(2); // some kills really landed mid-apply (a mix of two versions)
     const verify = await syncDataDir({ sourceDir, dataDir, commit: 'final', profile: PROFILE, verify: true });
     expect([verify.added, verify.modified, verify.deleted, verify.drift]).toEqual([[], [], [], []]);
+    return { killed, mixed, torn };
+  } finally {
+    await removeDir(sourceDir);
+    await removeDir(dataDir);
+  }
+}
+
+describe('kill test', () => {
+  it('SIGKILL at random moments: every rerun converges and no file is ever seen torn', async () => {
+    // round 0 runs to completion to learn how long a sync takes; later kills land uniformly inside that window
+    const result = await runKillScenario(6, (round, learned) => ({
+      killAfterMs: round === 0 ? Number.POSITIVE_INFINITY : Math.random() * learned.syncMs,
+    }));
+    expect(result.torn).toEqual([]);
+    expect(result.killed).toBeGreaterThanOrEqual(2);
+  });
+
+  it('SIGKILL right before the Nth filesystem mutation (marker, deletes, writes, manifest, state): converges', async () => {
+    const result = await runKillScenario(10, (round, learned) => {
+      const special = [undefined, 1, 2, learned.steps, learned.steps - 1];
+      const step = special[round] ?? 1 + Math.floor(Math.random() * learned.steps);
+      return { killAfterMs: Number.POSITIVE_INFINITY, ...(round === 0 ? {} : { killAtStep: step }) };
+    });
+    expect(result.torn).toEqual([]);
+    expect(result.killed).toBeGreaterThanOrEqual(7);
+    expect(result.mixed).toBeGreaterThanOrEqual(3); // the kills really landed mid-apply (a mix of two versions)
   });
 });
