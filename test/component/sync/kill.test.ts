@@ -3,7 +3,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readAppliedState, type SourceChange, syncDataDir } from '../../../src/sync/index.ts';
 import { contentsOf, makeTempDir, readTree, removeDir, writeTree } from './tree-fixture.ts';
 
