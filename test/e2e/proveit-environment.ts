@@ -86,19 +86,12 @@ export async function startProveitEnvironment(): Promise<ProveitEnvironment> {
     async writeConfig(gateways, options = {}) {
       await mkdir(configDir, { recursive: true });
       const profiles = await readFile(join(EXAMPLE_DIR, 'config', 'sync-profiles.yaml'), 'utf8');
-      const sync = [
-        'apiVersion: sync.ignition.io/v1alpha1',
-        'kind: IgnitionSync',
-        'metadata: {name: proveit-sync, namespace: site1}',
-        'spec:',
-        '  git:',
-        `    repo: "${git.url('conf-proveit26-app')}"`,
-        `    ref: "${options.ref ?? '2.0.0'}"`,
+      const sync = proveitSyncYaml(git.url('conf-proveit26-app'), options.ref ?? '2.0.0', [
         '    auth: {token: {secretRef: {name: git-token, key: token}}}',
         '  webhook: {enabled: true, secretRef: {name: sync-webhook-secret, key: hmac-key}}',
         `  polling: {enabled: ${options.pollingEnabled ?? false}, interval: 60s}`,
         '  gateway: {apiKeySecretRef: {name: ignition-api-key, key: apiKey}}',
-      ].join('\n');
+      ]);
       const gatewayDocs = gateways.map(gatewayYaml);
       for (const g of gateways) await mkdir(dataDir(g.name), { recursive: true });
       await writeFile(join(configDir, 'proveit.yaml'), [sync, profiles, ...gatewayDocs].join('\n---\n'));
@@ -153,5 +146,19 @@ export function gatewayYaml(g: GatewayDef): string {
     `  profile: ${g.profile}`,
     `  dataDir: ./gateways/${g.name}/data`,
     ...(g.url === undefined ? [] : [`  url: ${g.url}`]),
+  ].join('\n');
+}
+
+/** The proveit-sync IgnitionSync (namespace site1) on `repo` at `ref`; `rest` continues below `spec.git.ref`. */
+export function proveitSyncYaml(repo: string, ref: string, rest: readonly string[]): string {
+  return [
+    'apiVersion: sync.ignition.io/v1alpha1',
+    'kind: IgnitionSync',
+    'metadata: {name: proveit-sync, namespace: site1}',
+    'spec:',
+    '  git:',
+    `    repo: "${repo}"`,
+    `    ref: "${ref}"`,
+    ...rest,
   ].join('\n');
 }

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.ts';
 import { createFixtureRepo, type SshGitServer, startSshGitServer } from '../harness/git-servers/index.ts';
-import { EXAMPLE_DIR, exampleRepoFiles, gatewayYaml, memoryIo, onceJsonArgs } from './proveit-environment.ts';
+import {
+  EXAMPLE_DIR,
+  exampleRepoFiles,
+  gatewayYaml,
+  memoryIo,
+  onceJsonArgs,
+  proveitSyncYaml,
+} from './proveit-environment.ts';
 
 let root: string;
 let ssh: SshGitServer;
@@ -28,20 +35,13 @@ afterAll(async () => {
 });
 
 async function runOnce(knownHosts: boolean): Promise<{ code: number; stdout: string; stderr: string }> {
-  const sync = [
-    'apiVersion: sync.ignition.io/v1alpha1',
-    'kind: IgnitionSync',
-    'metadata: {name: proveit-sync, namespace: site1}',
-    'spec:',
-    '  git:',
-    `    repo: "${ssh.url('proveit')}"`,
-    '    ref: "2.0.0"',
+  const sync = proveitSyncYaml(ssh.url('proveit'), '2.0.0', [
     '    auth:',
     '      sshKey:',
     '        secretRef: {name: git-sync-secret, key: ssh-privatekey}',
     ...(knownHosts ? ['        knownHostsSecretRef: {name: git-known-hosts, key: known_hosts}'] : []),
     '  webhook: {enabled: false}',
-  ].join('\n');
+  ]);
   const gateway = gatewayYaml({ name: 'site', profile: 'proveit-site' });
   const profiles = await readFile(join(EXAMPLE_DIR, 'config/sync-profiles.yaml'), 'utf8');
   await writeFile(join(root, 'proveit.yaml'), [sync, profiles, gateway].join('\n---\n'));
