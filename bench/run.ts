@@ -26,9 +26,9 @@ const WORK_DIR = join(BENCH_DIR, 'work');
 
 /** Runs per size: chosen so the full suite stays within 15 minutes on 2 shared cores. */
 const DEFAULT_RUNS: Readonly<Record<number, RunPlan>> = {
-  2000: { light: 7, heavy: 5 },
-  20000: { light: 5, heavy: 3 },
-  100000: { light: 3, heavy: 1 },
+  2000: { light: 7, heavy: 5, cycleCold: 3 },
+  20000: { light: 5, heavy: 3, cycleCold: 2 },
+  100000: { light: 3, heavy: 1, cycleCold: 1 },
 };
 
 function parseSize(label: string): number {
@@ -46,6 +46,7 @@ const { values } = parseArgs({
     gateways: { type: 'string' },
     'drop-caches': { type: 'boolean', default: false },
     seed: { type: 'string', default: '1' },
+    source: { type: 'string' },
   },
 });
 
@@ -75,10 +76,10 @@ for (const size of sizes) {
   const fixed = values.runs === undefined ? undefined : Number(values.runs);
   const runs: RunPlan =
     fixed !== undefined
-      ? { light: fixed, heavy: fixed }
+      ? { light: fixed, heavy: fixed, cycleCold: fixed }
       : quick
-        ? { light: 3, heavy: 2 }
-        : (DEFAULT_RUNS[size] ?? { light: 3, heavy: 1 });
+        ? { light: 3, heavy: 2, cycleCold: 1 }
+        : (DEFAULT_RUNS[size] ?? { light: 3, heavy: 1, cycleCold: 1 });
   const dropCaches = values['drop-caches'] === true;
   scenarios.push(...(await runEngineSuite({ repo, runs, workDir: WORK_DIR, dropCaches, hasEngine, log })));
   if (hasEngine) scenarios.push(...(await runCycleSuite({ repo, runs, workDir: WORK_DIR, dropCaches, log })));
@@ -89,7 +90,18 @@ if (values['no-fanout'] !== true) {
   const fleets =
     values.gateways !== undefined ? values.gateways.split(',').map(Number) : quick ? [10] : [10, 50];
   for (const gateways of fleets) {
-    fanout.push(await runFanout({ repo, gateways, rollouts: quick ? 3 : 6, workDir: WORK_DIR, log }));
+    const rollouts = quick ? 3 : gateways >= 50 ? 4 : 5;
+    fanout.push(await runFanout({ repo, gateways, rollouts, workDir: WORK_DIR, log }));
+  }
+}
+
+async function describeSource(): Promise<string> {
+  try {
+    const head = (await runCommand('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'])).trim();
+    const dirty = (await runCommand('git', ['-C', ROOT, 'status', '--porcelain', '--', 'src'])).trim() !== '';
+    return dirty ? `${head} + uncommitted changes in src/` : head;
+  } catch {
+    return 'unknown (not a git checkout; pass --source)';
   }
 }
 
@@ -104,6 +116,7 @@ const results: BenchResults = {
     rsync: (await version('rsync', ['--version'])).replace(/\s+protocol.*$/, ''),
   },
   options: { quick, drop_caches: values['drop-caches'] === true, seed },
+  source: values.source ?? (await describeSource()),
   repos,
   scenarios,
   fanout,

@@ -28,7 +28,7 @@ function scenarioRow(s: ScenarioResult): string {
 export function renderMarkdown(results: BenchResults): string {
   const lines: string[] = [];
   lines.push(
-    `Measured ${results.generated_at} on ${results.machine.cpus} CPUs (${results.machine.node}, ${results.machine.git}, ${results.machine.rsync}); medians of the runs shown; ${results.options.drop_caches ? 'page cache dropped before every timed operation' : 'warm page cache for engine and baselines alike'}.`,
+    `Measured ${results.generated_at} on ${results.machine.cpus} CPUs (${results.machine.node}, ${results.machine.git}, ${results.machine.rsync}); code ${results.source}; medians of the runs shown; ${results.options.drop_caches ? 'page cache dropped before every timed operation' : 'warm page cache for engine and baselines alike'}.`,
   );
   lines.push('');
   lines.push(

@@ -9,10 +9,14 @@ export type EngineScenario =
   | 'delete-heavy'
   | 'project-rename';
 
-/** Timed runs per scenario: `heavy` for cold, verify, rename and delete-heavy; `light` for the rest. */
+/**
+ * Timed runs per scenario: `heavy` for cold, verify, rename and delete-heavy; `light` for the rest;
+ * `cycleCold` for the whole-cycle cold sync (a full fetch + checkout + apply per run).
+ */
 export interface RunPlan {
   readonly light: number;
   readonly heavy: number;
+  readonly cycleCold: number;
 }
 
 export type BaselineName =
@@ -81,6 +85,8 @@ export interface BenchResults {
     readonly rsync: string;
   };
   readonly options: { readonly quick: boolean; readonly drop_caches: boolean; readonly seed: number };
+  /** What was measured: the commit of the code under test (and whether src/ had uncommitted changes). */
+  readonly source: string;
   readonly repos: readonly {
     size: number;
     files: Record<string, number>;

@@ -1,0 +1,90 @@
+/**
+ * CPU profile of one engine sync on a bench repository, for finding what to optimise:
+ *
+ *   node bench/profile-engine.ts --size 20k --scenario cold|one-file|verify
+ *
+ * Only the measured sync is profiled (setup is not). Writes bench/work/profile-<size>-<scenario>.cpuprofile
+ * (open it in Chrome DevTools) and prints the functions with the most self time.
+ */
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadEngine } from './engine/load-engine.ts';
+import { ensureBenchRepo } from './generator/ensure-bench-repo.ts';
+import { diffCommits } from './scenarios/commit-diff.ts';
+import { resetDir } from './scenarios/run-rotated.ts';
+
+const WORK_DIR = fileURLToPath(new URL('./work', import.meta.url));
+const { values } = parseArgs({
+  options: { size: { type: 'string', default: '20k' }, scenario: { type: 'string', default: 'cold' } },
+});
+const size = Number.parseInt(values.size, 10) * (values.size.endsWith('k') ? 1000 : 1);
+const repo = await ensureBenchRepo({ size, seed: 1, workDir: WORK_DIR });
+const engine = await loadEngine();
+const dataDir = join(WORK_DIR, 'profile', 'data');
+await resetDir(dataDir);
+const base = { dataDir, changes: null, changesFrom: null, verify: false, expectApplied: null } as const;
+const cold = { ...base, kind: 'sync', sourceDir: repo.worktrees.base, commit: repo.commits.base } as const;
+let step: Parameters<typeof engine.sync>[0] = cold;
+if (values.scenario !== 'cold') {
+  await engine.sync(cold);
+  step =
+    values.scenario === 'verify'
+      ? { ...cold, verify: true }
+      : {
+          ...cold,
+          sourceDir: repo.worktrees['one-file'],
+          commit: repo.commits['one-file'],
+          changes: await diffCommits(repo.gitDir, repo.commits.base, repo.commits['one-file']),
+          changesFrom: repo.commits.base,
+        };
+}
+const session = new Session();
+session.connect();
+await session.post('Profiler.enable');
+await session.post('Profiler.setSamplingInterval', { interval: 200 });
+await session.post('Profiler.start');
+const started = performance.now();
+const result = await engine.sync(step);
+const ms = performance.now() - started;
+const { profile } = await session.post('Profiler.stop');
+const file = join(WORK_DIR, `profile-${values.size}-${values.scenario}.cpuprofile`);
+await writeFile(file, JSON.stringify(profile));
+
+// Self time per function (the sample's leaf) and inclusive time per engine function (anywhere on the stack).
+const selfUs = new Map<string, number>();
+const inclusiveUs = new Map<string, number>();
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const parentOf = new Map<number, number>();
+for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
+const nameOf = (id: number): string => {
+  const f = byId.get(id)?.callFrame;
+  if (f === undefined) return '?';
+  const where =
+    f.url === '' ? '' : ` ${f.url.replace(/^.*\/(src|node_modules)\//, '$1/')}:${f.lineNumber + 1}`;
+  return `${f.functionName || '(anonymous)'}${where}`;
+};
+const deltas = profile.timeDeltas ?? [];
+for (const [i, id] of (profile.samples ?? []).entries()) {
+  const us = deltas[i] ?? 0;
+  selfUs.set(nameOf(id), (selfUs.get(nameOf(id)) ?? 0) + us);
+  const seen = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+    const name = nameOf(at);
+    if (!name.includes(' src/') || seen.has(name)) continue;
+    seen.add(name);
+    inclusiveUs.set(name, (inclusiveUs.get(name) ?? 0) + us);
+  }
+}
+const print = (title: string, map: Map<string, number>): void => {
+  process.stdout.write(`${title}\n`);
+  for (const [name, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
+    process.stdout.write(`${(us / 1000).toFixed(0).padStart(7)} ms  ${name}\n`);
+  }
+};
+process.stdout.write(`${values.scenario} @${size}: ${ms.toFixed(0)} ms, ${JSON.stringify(result)}\n`);
+print('self time:', selfUs);
+print('inclusive time, engine functions (src/):', inclusiveUs);
+process.stdout.write(`profile: ${file}\n`);
