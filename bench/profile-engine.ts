@@ -84,7 +84,12 @@ const print = (title: string, map: Map<string, number>): void => {
     process.stdout.write(`${(us / 1000).toFixed(0).padStart(7)} ms  ${name}\n`);
   }
 };
+const mem = process.memoryUsage();
+const mb = (n: number): string => `${(n / 1048576).toFixed(0)} MB`;
 process.stdout.write(`${values.scenario} @${size}: ${ms.toFixed(0)} ms, ${JSON.stringify(result)}\n`);
+process.stdout.write(
+  `memory after: rss ${mb(mem.rss)} (peak ${mb(process.resourceUsage().maxRSS * 1024)}), heap used ${mb(mem.heapUsed)} of ${mb(mem.heapTotal)}, external ${mb(mem.external)}, array buffers ${mb(mem.arrayBuffers)}\n`,
+);
 print('self time:', selfUs);
 print('inclusive time, engine functions (src/):', inclusiveUs);
 process.stdout.write(`profile: ${file}\n`);
