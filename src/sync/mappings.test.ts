@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SyncProfileSpec } from '../api/index.ts';
 import { OperatorError } from '../errors.ts';
 import { resolveProfile } from './mappings.ts';
 import { normalizeRelativePath } from './safe-path.ts';
@@ -79,5 +80,25 @@ describe('resolveProfile', () => {
     }).fingerprint;
     expect(a).toBe(b);
     expect(new Set([b, c, d]).size).toBe(3);
+  });
+});
+
+describe('compatibility with the API types', () => {
+  it('resolves a parsed v1alpha1 SyncProfileSpec (the seed proveit-site profile) as is', () => {
+    const spec = SyncProfileSpec.parse({
+      mappings: [
+        { source: 'services/site/projects', destination: 'projects' },
+        { source: 'shared/factory-config.json', destination: 'factory-config.json', type: 'file' },
+      ],
+      deploymentMode: { name: 'prd-cloud', source: 'services/site/overlays/prd-cloud' },
+      excludePatterns: ['**/tag-*/MQTT Engine/'],
+    });
+    const p = resolveProfile(spec, ['**/.git/']);
+    expect(p.mappings.map((m) => m.destination)).toEqual([
+      'projects',
+      'factory-config.json',
+      'config/resources/prd-cloud',
+    ]);
+    expect(p.excludePatterns).toContain('**/tag-*/MQTT Engine/');
   });
 });
