@@ -77,3 +77,24 @@ describe('protected list (ignition-gateway.md section 2)', () => {
     expect(p.matches(path, false)).toBe(false);
   });
 });
+
+describe('built-in excludes', () => {
+  it('exclude a .git directory and a .git file (linked worktree) at any depth', () => {
+    const m = createPathMatcher(BUILTIN_EXCLUDES);
+    expect([m.matches('.git', false), m.matches('a/.git', true), m.matches('a/.git/x', false)]).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(m.matches('a/.gitignore', false)).toBe(false);
+  });
+
+  it('a leading "./" or "/" anchors at the data dir root like no prefix', () => {
+    const m = createPathMatcher(['./projects/tmp/', '/logs2/']);
+    expect([
+      m.matches('projects/tmp/x', false),
+      m.matches('logs2/y', false),
+      m.matches('a/projects/tmp/x', false),
+    ]).toEqual([true, true, false]);
+  });
+});

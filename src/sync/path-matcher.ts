@@ -24,7 +24,10 @@ export function createPathMatcher(patterns: readonly string[]): PathMatcher {
     const trimmed = raw.trim();
     if (trimmed === '') continue;
     const isDirOnly = trimmed.endsWith('/');
-    const body = trimmed.replace(/\/+$/, '').replace(/^\/+/, '');
+    const body = trimmed
+      .replace(/\/+$/, '')
+      .replace(/^(\.\/)+/, '')
+      .replace(/^\/+/, '');
     if (body === '') continue;
     anyKind.push(body);
     if (!isDirOnly) fileKind.push(body);

@@ -28,5 +28,8 @@ export const PROTECTED_PATTERNS: readonly string[] = [
   'config/resources/*/ignition/gateway-network-incoming*/',
 ];
 
-/** Always excluded (neither written nor deleted): git metadata at any depth. */
-export const BUILTIN_EXCLUDES: readonly string[] = ['**/.git/'];
+/**
+ * Always excluded (neither written nor deleted): git metadata at any depth, whether a directory or the `.git`
+ * file of a linked worktree or submodule.
+ */
+export const BUILTIN_EXCLUDES: readonly string[] = ['**/.git'];
