@@ -4,7 +4,8 @@
  *   node bench/profile-engine.ts --size 20k --scenario cold|one-file|verify
  *
  * Only the measured sync is profiled (setup is not). Writes bench/work/profile-<size>-<scenario>.cpuprofile
- * (open it in Chrome DevTools) and prints the functions with the most self time.
+ * (open it in Chrome DevTools) and prints the functions with the most self time, the engine functions
+ * with the most inclusive time, and the functions that allocated the most memory during the sync.
  */
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
@@ -46,10 +47,17 @@ session.connect();
 await session.post('Profiler.enable');
 await session.post('Profiler.setSamplingInterval', { interval: 200 });
 await session.post('Profiler.start');
+await session.post('HeapProfiler.enable');
+await session.post('HeapProfiler.startSampling', {
+  samplingInterval: 16384,
+  includeObjectsCollectedByMajorGC: true,
+  includeObjectsCollectedByMinorGC: true,
+});
 const started = performance.now();
 const result = await engine.sync(step);
 const ms = performance.now() - started;
 const { profile } = await session.post('Profiler.stop');
+const { profile: heap } = await session.post('HeapProfiler.stopSampling');
 const file = join(WORK_DIR, `profile-${values.size}-${values.scenario}.cpuprofile`);
 await writeFile(file, JSON.stringify(profile));
 
@@ -78,10 +86,22 @@ for (const [i, id] of (profile.samples ?? []).entries()) {
     inclusiveUs.set(name, (inclusiveUs.get(name) ?? 0) + us);
   }
 }
-const print = (title: string, map: Map<string, number>): void => {
+// Bytes allocated per function during the sync (sampled; includes garbage already collected).
+const allocated = new Map<string, number>();
+const walk = (node: (typeof heap)['head']): void => {
+  const f = node.callFrame;
+  const where =
+    f.url === '' ? '' : ` ${f.url.replace(/^.*\/(src|node_modules)\//, '$1/')}:${f.lineNumber + 1}`;
+  const key = `${f.functionName || '(anonymous)'}${where}`;
+  allocated.set(key, (allocated.get(key) ?? 0) + node.selfSize);
+  for (const child of node.children) walk(child);
+};
+walk(heap.head);
+const print = (title: string, map: Map<string, number>, unit: 'ms' | 'MB'): void => {
   process.stdout.write(`${title}\n`);
-  for (const [name, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
-    process.stdout.write(`${(us / 1000).toFixed(0).padStart(7)} ms  ${name}\n`);
+  for (const [name, value] of [...map].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
+    const shown = unit === 'ms' ? value / 1000 : value / 1048576;
+    process.stdout.write(`${shown.toFixed(0).padStart(7)} ${unit}  ${name}\n`);
   }
 };
 const mem = process.memoryUsage();
@@ -90,6 +110,7 @@ process.stdout.write(`${values.scenario} @${size}: ${ms.toFixed(0)} ms, ${JSON.s
 process.stdout.write(
   `memory after: rss ${mb(mem.rss)} (peak ${mb(process.resourceUsage().maxRSS * 1024)}), heap used ${mb(mem.heapUsed)} of ${mb(mem.heapTotal)}, external ${mb(mem.external)}, array buffers ${mb(mem.arrayBuffers)}\n`,
 );
-print('self time:', selfUs);
-print('inclusive time, engine functions (src/):', inclusiveUs);
+print('self time:', selfUs, 'ms');
+print('inclusive time, engine functions (src/):', inclusiveUs, 'ms');
+print('allocated during the sync, by allocating function:', allocated, 'MB');
 process.stdout.write(`profile: ${file}\n`);
