@@ -1,4 +1,5 @@
 export { type ApplyOptions, type ApplyOutcome, applyPlan } from './apply-plan.ts';
+export type { PlannedSync } from './commit-plan.ts';
 export { computeDesiredTree, type SourceFile, type SourceListing } from './desired-tree.ts';
 export { computeManagedRoots, type ManagedRoot } from './managed-roots.ts';
 export { configModeJson, type ResolvedMapping, type ResolvedProfile, resolveProfile } from './mappings.ts';
@@ -15,7 +16,6 @@ export type {
 export { BUILTIN_EXCLUDES, ENGINE_DIR, PROTECTED_PATTERNS } from './protected-paths.ts';
 export { type SyncReason, SyncReasons } from './reasons.ts';
 export {
-  type PlannedSync,
   planSync,
   readAppliedState,
   type SyncInput,

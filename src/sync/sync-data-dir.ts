@@ -1,14 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../observability/index.ts';
-import { applyPlan } from './apply-plan.ts';
+import { commitPlan, type PlannedSync } from './commit-plan.ts';
 import { computeDesiredTree } from './desired-tree.ts';
 import { DirChainGuard } from './dir-chain-guard.ts';
 import { gatherIncrementalFacts } from './gather-incremental.ts';
 import { hashPairs } from './hash-pairs.ts';
 import { createLimiter, type Limiter } from './limiter.ts';
 import { type ChildEntry, computeManagedRoots, encodeRoots } from './managed-roots.ts';
-import type { Manifest, SyncState } from './manifest.ts';
+import type { Manifest } from './manifest.ts';
 import { ManifestStore } from './manifest-store.ts';
 import { type ResolvedMapping, type ResolvedProfile, resolveProfile } from './mappings.ts';
 import { planFullSync } from './plan-full.ts';
@@ -16,13 +15,7 @@ import { computeIncrementalCandidates, planIncrementalSync } from './plan-increm
 import type { SourceChange, SyncProfileInput } from './profile.ts';
 import { scanLiveRoots } from './scan-live.ts';
 import { checkMappingSource, listSourceChildren, scanMappingSource } from './scan-source.ts';
-import {
-  hasFileOperations,
-  type ManifestEntry,
-  type MutationHook,
-  type SkippedPath,
-  type SyncPlan,
-} from './sync-plan.ts';
+import type { ManifestEntry, MutationHook, SkippedPath, SyncPlan } from './sync-plan.ts';
 import { type SyncResult, summarizePlan } from './sync-result.ts';
 
 export interface SyncInput {
@@ -45,15 +38,6 @@ export interface SyncInput {
   readonly logger?: Logger | undefined;
   /** Test seam (kill test); see `MutationHook`. */
   readonly onMutation?: MutationHook | undefined;
-}
-
-/** A plan plus what committing it needs. Produced by `planSync` (reads only, never writes). */
-export interface PlannedSync {
-  readonly plan: SyncPlan;
-  readonly profile: ResolvedProfile;
-  readonly state: SyncState | null;
-  /** The trusted manifest of the applied state, if any. */
-  readonly manifest: Manifest | null;
 }
 
 /** The commit the data dir was last fully synced to, or null (never synced, interrupted, state lost). */
@@ -213,78 +197,6 @@ async function planFully(
     reportDrift: driftBaseline !== null,
     skipped: [...ctx.skipped, ...scans.flatMap((s) => s.skipped), ...tree.skipped],
   });
-}
-
-/**
- * Applies the plan and records it. Crash safety: before the first data operation the state is replaced by
- * an `applying` marker, so a run killed at any point is followed by a full plan (which also removes leftover
- * temporary files); the manifest is written only after all data, and the `applied` state (naming that
- * manifest) last. A stale manifest can therefore never cause a skipped write.
- */
-async function commitPlan(planned: PlannedSync, input: SyncInput): Promise<number> {
-  const { plan, profile, state, manifest } = planned;
-  if (plan.strategy === 'noop') return 0;
-  const store = new ManifestStore(input.dataDir);
-  const hook = input.onMutation ?? (() => {});
-  let bytesWritten = 0;
-  const entries = new Map(plan.nextManifest);
-  if (hasFileOperations(plan)) {
-    hook('state', 'applying');
-    await store.writeState({
-      version: 1,
-      phase: 'applying',
-      target: plan.commit,
-      fingerprint: profile.fingerprint,
-    });
-    const outcome = await applyPlan(plan, {
-      sourceDir: input.sourceDir,
-      dataDir: input.dataDir,
-      ...concurrency(input),
-      onMutation: input.onMutation,
-    });
-    for (const [path, entry] of outcome.written) entries.set(path, entry);
-    bytesWritten = outcome.bytesWritten;
-  }
-  let manifestId = manifest?.id;
-  const isSameManifest =
-    manifest !== null &&
-    manifest.roots.join('\n') === plan.roots.join('\n') &&
-    sameEntries(manifest.entries, entries);
-  if (manifestId === undefined || hasFileOperations(plan) || !isSameManifest) {
-    manifestId = randomUUID();
-    hook('manifest', 'manifest.json');
-    await store.writeManifest({
-      id: manifestId,
-      fingerprint: profile.fingerprint,
-      roots: plan.roots,
-      entries,
-    });
-  }
-  const next: SyncState = {
-    version: 1,
-    phase: 'applied',
-    commit: plan.commit,
-    fingerprint: profile.fingerprint,
-    manifestId,
-  };
-  if (JSON.stringify(next) !== JSON.stringify(state)) {
-    hook('state', 'applied');
-    await store.writeState(next);
-  }
-  return bytesWritten;
-}
-
-function concurrency(input: SyncInput): { concurrency?: number } {
-  return input.concurrency === undefined ? {} : { concurrency: input.concurrency };
-}
-
-function sameEntries(a: ReadonlyMap<string, ManifestEntry>, b: ReadonlyMap<string, ManifestEntry>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [path, x] of a) {
-    const y = b.get(path);
-    if (y === undefined || x.hash !== y.hash || x.size !== y.size || x.mode !== y.mode) return false;
-  }
-  return true;
 }
 
 function emptyPlan(commit: string): SyncPlan {
