@@ -56,7 +56,7 @@ export async function waitUntilReady(
       if (last.reason === GatewayReasons.SyncCancelled || last.kind === 'stalling') throw last;
       return 'unreachable' as const;
     });
-    if (state !== lastState) options.logger?.info({ gateway: client.url, state }, 'gateway readiness');
+    if (state !== lastState) options.logger?.info({ url: client.url, state }, 'gateway readiness');
     lastState = state;
     if (state === 'commissioning') observedCommissioning = true;
     if (state === 'ready') return { waitedMs: Date.now() - started, observedCommissioning };
