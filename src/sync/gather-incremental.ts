@@ -7,7 +7,7 @@ import type { Limiter } from './limiter.ts';
 import { isInManagedRoot, type ManagedRoot } from './managed-roots.ts';
 import type { ResolvedProfile } from './mappings.ts';
 import type { Candidate } from './plan-incremental.ts';
-import { parentOf } from './safe-path.ts';
+import { ancestorsOf, parentOf } from './safe-path.ts';
 import { symlinkInLiveTree } from './sync-errors.ts';
 import type { DesiredFile, ManifestEntry, SkippedPath } from './sync-plan.ts';
 
@@ -35,6 +35,12 @@ export async function gatherIncrementalFacts(input: GatherInput): Promise<Gather
     const facts = await Promise.all(
       [...input.candidates.values()].map((c) => input.limit(() => gatherOne(input, c, skipped))),
     );
+    // a file and a directory wanted at the same path (an overlay clash inside this change set): the full
+    // planner resolves it by mapping order
+    const desired = new Set(facts.filter((f) => f.desired !== undefined).map((f) => f.path));
+    if (facts.some((f) => f.desired !== undefined && ancestorsOf(f.path).some((dir) => desired.has(dir)))) {
+      return 'needs-full';
+    }
     return { facts, skipped };
   } catch (e: unknown) {
     if (e instanceof NeedsFull) return 'needs-full';
