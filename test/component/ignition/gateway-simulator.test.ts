@@ -107,12 +107,12 @@ describe('gateway simulator', () => {
   it('a lock expires after its hold timeout and blocks periodic project scans while held', async () => {
     const fx = await fixture({ projectScanFrequencyS: 0.1 });
     const lock = (await fx.control.holdLock('projects', 'other', 0.4)) as { timestamp: number };
-    await new Promise((r) => setTimeout(r, 300));
+    await expect.poll(async () => (await fx.control.state()).locks.projects, { timeout: 3_000 }).toBeNull();
+    // Periodic scans are due every 100 ms; none started in the 400 ms the lock was held.
     const duringLock = (await fx.control.scans()).filter(
       (s) => s.trigger === 'periodic' && s.startedAt >= lock.timestamp && s.startedAt < lock.timestamp + 400,
     );
     expect(duringLock).toEqual([]);
-    await expect.poll(async () => (await fx.control.state()).locks.projects, { timeout: 3_000 }).toBeNull();
     await expect
       .poll(async () => (await fx.control.scans()).filter((s) => s.trigger === 'periodic').length, {
         timeout: 3_000,

@@ -220,7 +220,12 @@ describe('sync cycle against the simulator', () => {
         return base(signal, ctx);
       },
     });
-    await new Promise((r) => setTimeout(r, 200));
+    // The cycle has polled the commissioning gateway more than once, and has not applied anything yet.
+    await expect
+      .poll(async () => (await fx.control.requests()).filter((r) => r.path.includes('StatusPing')).length, {
+        timeout: 5_000,
+      })
+      .toBeGreaterThanOrEqual(2);
     expect(contexts).toEqual([]);
     await fx.control.completeCommissioning();
     const result = await running;
@@ -293,7 +298,7 @@ describe('designer session policies', () => {
   it('fail: a session appearing before the sync stops it without writing', async () => {
     const fx = await fixture();
     await fx.control.addDesigner({ user: 'carol', project: 'Line3', appearAfterMs: 50 });
-    await new Promise((r) => setTimeout(r, 120));
+    await expect.poll(async () => (await fx.control.state()).designers.length, { timeout: 5_000 }).toBe(1);
     const calls: { at: number }[] = [];
     const err = await rejectionOf(
       cycle(fx, { designerSessionPolicy: 'fail', apply: engineApply(fx, PROJECT_FILES, calls) }),
