@@ -21,11 +21,11 @@ describe('selectFault', () => {
     const rules = [rule({ path: '/data/api/v1/scan-lock', method: 'post' })];
     expect(selectFault(rules, 'GET', '/data/api/v1/scan-lock/config', () => 0)).toBeUndefined();
     expect(selectFault(rules, 'POST', '/StatusPing', () => 0)).toBeUndefined();
-    expect(selectFault(rules, 'POST', '/data/api/v1/scan-lock/config', () => 0)).toBeDefined();
+    expect(selectFault(rules, 'POST', '/data/api/v1/scan-lock/config', () => 0)).toBe(rules[0]);
   });
   it('draws the probability per call', () => {
     const rules = [rule({ probability: 0.3 })];
     expect(selectFault(rules, 'GET', '/x', () => 0.5)).toBeUndefined();
-    expect(selectFault(rules, 'GET', '/x', () => 0.2)).toBeDefined();
+    expect(selectFault(rules, 'GET', '/x', () => 0.2)).toBe(rules[0]);
   });
 });
