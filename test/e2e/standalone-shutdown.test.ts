@@ -8,6 +8,7 @@ import {
 import { createSilentLogger } from '../../src/observability/index.ts';
 import { type GatewayProgress, loadRunConfig, StandaloneRunner } from '../../src/standalone/index.ts';
 import { readAppliedState } from '../../src/sync/index.ts';
+import { waitFor } from '../harness/wait-for.ts';
 import { type ProveitEnvironment, startProveitEnvironment } from './proveit-environment.ts';
 
 let env: ProveitEnvironment;
@@ -88,11 +89,11 @@ describe('standalone shutdown (SIGINT/SIGTERM)', () => {
     // Wait until the engine recorded the applied commit (the write is done; the scan wait is what remains).
     const commit = await env.repo.revParse('2.0.0');
     // No event marks "written, now scanning": poll with a deadline.
-    const deadline = Date.now() + 30_000;
-    while ((await readAppliedState(env.dataDir('site')))?.commit !== commit) {
-      if (Date.now() > deadline) throw new Error('the engine never recorded the applied commit');
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    await waitFor(
+      'the engine to record the applied commit',
+      async () => (await readAppliedState(env.dataDir('site')))?.commit === commit,
+      { intervalMs: 25 },
+    );
     const stoppedAt = Date.now();
     stop.abort();
     await running;

@@ -17,6 +17,7 @@ import {
   knownHostsLine,
   startGitHttpServer,
 } from '../../harness/git-servers/index.ts';
+import { freePort } from '../../harness/net.ts';
 import { type GitTestEnv, rejectionOf, startGitTestEnv } from './git-test-env.ts';
 
 let env: GitTestEnv;
@@ -286,13 +287,7 @@ describe('network failures', () => {
   });
 
   it('reports a refused connection as GitUnreachable', async () => {
-    const closed = await new Promise<number>((resolve) => {
-      const probe = createServer();
-      probe.listen(0, '127.0.0.1', () => {
-        const a = probe.address();
-        probe.close(() => resolve(typeof a === 'object' && a !== null ? a.port : 0));
-      });
-    });
+    const closed = await freePort();
     const e = await rejectionOf(
       client.resolveRef({ repo: `http://127.0.0.1:${closed}/r.git`, ref: 'main', auth: { kind: 'none' } }),
     );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../../src/git/index.ts';
+import { waitFor } from '../../harness/wait-for.ts';
 
 const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
 
@@ -38,9 +39,7 @@ describe('runCommand', () => {
     expect(r.timedOut).toBe(true);
     const grandchild = Number(r.stdout.toString().trim());
     expect(grandchild).toBeGreaterThan(0);
-    const deadline = Date.now() + 5_000;
-    while (isAlive(grandchild) && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor('the grandchild to exit', () => !isAlive(grandchild), { timeoutMs: 5_000, intervalMs: 50 });
     expect(isAlive(grandchild)).toBe(false);
   });
 

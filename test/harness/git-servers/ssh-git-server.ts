@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../net.ts';
 import { generateSshKeyPair, knownHostsLine, type SshKeyPair } from './ssh-keys.ts';
 
 export const SSHD = '/usr/sbin/sshd';
@@ -41,18 +41,6 @@ case "$SSH_ORIGINAL_COMMAND" in
   *) echo "only git fetch and push are allowed" >&2; exit 1 ;;
 esac
 `;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** sshd running as root needs its privilege-separation directory (Debian creates it at boot only). */
 async function ensurePrivsepDir(): Promise<void> {

@@ -2,11 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Agent, fetch } from 'undici';
+import { freePort } from '../net.ts';
 import { createServiceAccountKeys, createTestCa, issueServingCert, type TestCa } from './certs.ts';
 
 /** Everything a test (in another worker process) needs to reach the control plane; plain JSON. */
@@ -39,19 +39,6 @@ export interface StartControlPlaneOptions {
   readonly readyTimeoutMs?: number;
   /** Keep the temp dir (logs, certs) after stop, for debugging. */
   readonly keepDir?: boolean;
-}
-
-/** A free loopback port (listen on 0, close), as envtest's addr.Suggest does. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** A client-node KubeConfig for a connection (bearer token, our CA). */

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from '../wait-for.ts';
 import type { LeaderCandidateConfig } from './leader-candidate.ts';
-import { waitFor } from './wait-for.ts';
 
 const SCRIPT = fileURLToPath(new URL('./leader-candidate.ts', import.meta.url));
 
