@@ -118,6 +118,7 @@ async function assertDataDir(dataDir: string): Promise<void> {
 export async function syncGateway(input: GatewaySyncInput): Promise<GatewayReport> {
   const started = Date.now();
   const log = input.logger.child({ gateway: input.gateway.name, commit: input.commit, ref: input.ref });
+  const gateway = gatewayClientOf(input);
   try {
     await assertDataDir(input.gateway.dataDir);
     const applied = (await readAppliedState(input.gateway.dataDir))?.commit;
@@ -133,7 +134,7 @@ export async function syncGateway(input: GatewaySyncInput): Promise<GatewayRepor
       logger: log,
     };
     const cycle = await runSyncCycle({
-      gateway: gatewayClientOf(input),
+      gateway,
       designerSessionPolicy: input.gateway.designerSessionPolicy,
       plan: async () => syncDataDir({ ...engineInput, dryRun: true }),
       apply: async () => syncDataDir({ ...engineInput, dryRun: input.dryRun }),
@@ -160,5 +161,8 @@ export async function syncGateway(input: GatewaySyncInput): Promise<GatewayRepor
       reason: err.reason,
       error: err.message,
     };
+  } finally {
+    // The client owns an HTTP agent with keep-alive sockets; one client per sync, closed with it.
+    await gateway?.close();
   }
 }
