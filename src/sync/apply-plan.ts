@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OperatorError, toOperatorError } from '../errors.ts';
@@ -5,11 +6,11 @@ import { IN_MEMORY_LIMIT, ModeKeeper, writeAtomically, writeAtomicallySync } fro
 import { forEachCooperatively } from './cooperative-loop.ts';
 import { DirChainGuard } from './dir-chain-guard.ts';
 import { isCode } from './fs-entry.ts';
-import { createLimiter } from './limiter.ts';
+import { createLimiter, type Limiter } from './limiter.ts';
 import { SyncReasons } from './reasons.ts';
 import { parentOf } from './safe-path.ts';
 import { symlinkInLiveTree } from './sync-errors.ts';
-import type { ManifestEntry, MutationHook, SyncPlan } from './sync-plan.ts';
+import type { ChmodOp, ManifestEntry, MutationHook, SyncPlan, WriteOp } from './sync-plan.ts';
 
 export interface ApplyOptions {
   /** The checked-out worktree the plan's source paths are relative to. */
@@ -39,83 +40,123 @@ export interface ApplyOutcome {
  * Per-file fsync would make a cold sync of 100k files an order of magnitude slower.
  */
 export async function applyPlan(plan: SyncPlan, options: ApplyOptions): Promise<ApplyOutcome> {
-  const guard = new DirChainGuard(options.dataDir);
-  const limit = createLimiter(options.concurrency ?? 16);
-  const abs = (path: string): string => join(options.dataDir, path);
-  const written = new Map<string, ManifestEntry>();
-  let bytesWritten = 0;
-  const modes = new ModeKeeper();
-  const hook = options.onMutation ?? (() => {});
-  const guarded = async (path: string, task: () => Promise<void>): Promise<void> => {
-    try {
-      await task();
-    } catch (e: unknown) {
-      throw applyFailed(path, e);
+  const executor = new PlanExecutor(options);
+  await executor.deleteFiles(plan.deletes.map((op) => op.path));
+  await executor.removeDirs(plan.removeDirs);
+  await executor.writeFiles(plan.writes);
+  await executor.chmodFiles(plan.chmods);
+  return { written: executor.written, bytesWritten: executor.bytesWritten };
+}
+
+/** One apply's state: the memoised parent-chain guard, the limiter and what has been written. */
+class PlanExecutor {
+  readonly written = new Map<string, ManifestEntry>();
+  bytesWritten = 0;
+  readonly #options: ApplyOptions;
+  readonly #guard: DirChainGuard;
+  readonly #limit: Limiter;
+  readonly #modes = new ModeKeeper();
+  readonly #hook: MutationHook;
+
+  constructor(options: ApplyOptions) {
+    this.#options = options;
+    this.#guard = new DirChainGuard(options.dataDir);
+    this.#limit = createLimiter(options.concurrency ?? 16);
+    this.#hook = options.onMutation ?? (() => {});
+  }
+
+  async deleteFiles(paths: readonly string[]): Promise<void> {
+    const deleteOne = async (path: string): Promise<void> => {
+      if (!(await this.#isParentReal(path))) return;
+      this.#hook('delete', path);
+      await ignoring(unlink(this.#abs(path)), 'ENOENT');
+    };
+    await Promise.all(paths.map((path) => this.#limit(() => guarded(path, () => deleteOne(path)))));
+  }
+
+  /** Deepest first, and only directories that are empty by now (a failed rmdir is not an error). */
+  async removeDirs(dirs: readonly string[]): Promise<void> {
+    for (const dir of dirs) {
+      await guarded(dir, async () => {
+        if (!(await this.#isParentReal(dir))) return;
+        this.#hook('rmdir', dir);
+        const isRemoved = await ignoring(rmdir(this.#abs(dir)), 'ENOENT', 'ENOTEMPTY', 'EEXIST', 'ENOTDIR');
+        if (isRemoved) this.#guard.forget(dir);
+      });
     }
-  };
-  const isParentReal = async (path: string): Promise<boolean> => {
-    const chain = await guard.inspect(parentOf(path));
+  }
+
+  /**
+   * Parents first (few distinct directories), then the files: small ones synchronously in cooperative slices
+   * (several times faster than the thread pool for 1-10 KB resources), large ones streamed.
+   */
+  async writeFiles(writes: readonly WriteOp[]): Promise<void> {
+    for (const dir of [...new Set(writes.map((op) => parentOf(op.path)))].sort()) {
+      this.#hook('mkdir', dir);
+      await guarded(dir, () => this.#guard.ensure(dir));
+    }
+    const { sourceDir } = this.#options;
+    const beforeRename = (op: WriteOp) => () => this.#hook('write', op.path);
+    await forEachCooperatively(
+      writes.filter((op) => op.size <= IN_MEMORY_LIMIT),
+      (op) => {
+        try {
+          this.#record(
+            op.path,
+            writeAtomicallySync(op, sourceDir, this.#abs(op.path), this.#modes, beforeRename(op)),
+          );
+        } catch (e: unknown) {
+          throw applyFailed(op.path, e);
+        }
+      },
+    );
+    const writeLarge = async (op: WriteOp): Promise<void> => {
+      this.#record(
+        op.path,
+        await writeAtomically(op, sourceDir, this.#abs(op.path), this.#modes, beforeRename(op)),
+      );
+    };
+    const large = writes.filter((op) => op.size > IN_MEMORY_LIMIT);
+    await Promise.all(large.map((op) => this.#limit(() => guarded(op.path, () => writeLarge(op)))));
+  }
+
+  async chmodFiles(chmods: readonly ChmodOp[]): Promise<void> {
+    const chmodOne = async ({ path, entry }: ChmodOp): Promise<void> => {
+      if (!(await this.#isParentReal(path))) return;
+      this.#hook('chmod', path);
+      const handle = await open(this.#abs(path), constants.O_RDONLY | constants.O_NOFOLLOW);
+      try {
+        await handle.chmod(entry.mode);
+      } finally {
+        await handle.close();
+      }
+      this.written.set(path, entry);
+    };
+    await Promise.all(chmods.map((op) => this.#limit(() => guarded(op.path, () => chmodOne(op)))));
+  }
+
+  #abs(path: string): string {
+    return join(this.#options.dataDir, path);
+  }
+
+  #record(path: string, entry: ManifestEntry): void {
+    this.written.set(path, entry);
+    this.bytesWritten += entry.size;
+  }
+
+  async #isParentReal(path: string): Promise<boolean> {
+    const chain = await this.#guard.inspect(parentOf(path));
     if (chain.state === 'symlink') throw symlinkInLiveTree(chain.at);
     return chain.state === 'dir';
-  };
-  const record = (path: string, entry: ManifestEntry): void => {
-    written.set(path, entry);
-    bytesWritten += entry.size;
-  };
+  }
+}
 
-  const deleteFile = async (path: string): Promise<void> => {
-    if (!(await isParentReal(path))) return;
-    hook('delete', path);
-    await ignoring(unlink(abs(path)), 'ENOENT');
-  };
-  await Promise.all(plan.deletes.map((op) => limit(() => guarded(op.path, () => deleteFile(op.path)))));
-  for (const dir of plan.removeDirs) {
-    await guarded(dir, async () => {
-      if (!(await isParentReal(dir))) return;
-      hook('rmdir', dir);
-      if (await ignoring(rmdir(abs(dir)), 'ENOENT', 'ENOTEMPTY', 'EEXIST', 'ENOTDIR')) guard.forget(dir);
-    });
+async function guarded(path: string, task: () => Promise<void>): Promise<void> {
+  try {
+    await task();
+  } catch (e: unknown) {
+    throw applyFailed(path, e);
   }
-  // parents first (few distinct directories), then the files: small ones synchronously in cooperative slices
-  // (several times faster than the thread pool for 1-10 KB resources), large ones streamed
-  for (const dir of [...new Set(plan.writes.map((op) => parentOf(op.path)))].sort()) {
-    hook('mkdir', dir);
-    await guarded(dir, () => guard.ensure(dir));
-  }
-  await forEachCooperatively(
-    plan.writes.filter((op) => op.size <= IN_MEMORY_LIMIT),
-    (op) => {
-      try {
-        record(
-          op.path,
-          writeAtomicallySync(op, options.sourceDir, abs(op.path), modes, () => hook('write', op.path)),
-        );
-      } catch (e: unknown) {
-        throw applyFailed(op.path, e);
-      }
-    },
-  );
-  const large = plan.writes.filter((op) => op.size > IN_MEMORY_LIMIT);
-  const writeLarge = async (op: (typeof large)[number]): Promise<void> => {
-    record(
-      op.path,
-      await writeAtomically(op, options.sourceDir, abs(op.path), modes, () => hook('write', op.path)),
-    );
-  };
-  await Promise.all(large.map((op) => limit(() => guarded(op.path, () => writeLarge(op)))));
-  const chmod = async (path: string, entry: ManifestEntry): Promise<void> => {
-    if (!(await isParentReal(path))) return;
-    hook('chmod', path);
-    const handle = await open(abs(path), 'r');
-    try {
-      await handle.chmod(entry.mode);
-    } finally {
-      await handle.close();
-    }
-    written.set(path, entry);
-  };
-  await Promise.all(plan.chmods.map((op) => limit(() => guarded(op.path, () => chmod(op.path, op.entry)))));
-  return { written, bytesWritten };
 }
 
 function applyFailed(path: string, e: unknown): OperatorError {
