@@ -58,7 +58,11 @@ const MAPPINGS: readonly SyncMappingInput[] = [
 const profileArb = fc.record({
   mappings: fc.shuffledSubarray([...MAPPINGS], { minLength: 1 }),
   excludePatterns: fc.subarray(['**/.gitkeep', '**/tag-*/System/', '**/b/', '**/.git/']),
+  withDeploymentMode: fc.boolean(),
 });
+/** The deployment mode (source src2) is required, so it is used only where src2 exists at both commits. */
+const DEPLOYMENT_MODE = { name: 'dev', source: 'src2' };
+const DEPLOYMENT_MODE_MAPPING: SyncMappingInput = { source: 'src2', destination: 'config/resources/dev' };
 
 const GATEWAY_FILES = {
   'gateway.xml': 'gw',
@@ -137,7 +141,15 @@ const withoutTiming = (r: SyncResult) => ({ ...r, durationMs: 0, dryRun: false }
 describe('sync properties (random trees, profiles, live states)', () => {
   it('confines changes to managed roots, keeps protected files, converges, and dry-run predicts apply', async () => {
     await fc.assert(
-      fc.asyncProperty(repoTree, repoTree, profileArb, liveTree, async (repo1, repo2, profile, live) => {
+      fc.asyncProperty(repoTree, repoTree, profileArb, liveTree, async (repo1, repo2, arb, live) => {
+        const hasSrc2 = (repo: Map<string, unknown>) => [...repo.keys()].some((p) => p.startsWith('src2/'));
+        const isModeUsed = arb.withDeploymentMode && hasSrc2(repo1) && hasSrc2(repo2);
+        const profile = {
+          mappings: arb.mappings,
+          excludePatterns: arb.excludePatterns,
+          ...(isModeUsed ? { deploymentMode: DEPLOYMENT_MODE } : {}),
+        };
+        const managed = isModeUsed ? [...arb.mappings, DEPLOYMENT_MODE_MAPPING] : arb.mappings;
         const f = await createSyncFixture();
         try {
           await f.repo(toSpec(repo1));
@@ -156,7 +168,7 @@ describe('sync properties (random trees, profiles, live states)', () => {
 
           const after = await readTree(f.dataDir, ['.ignition-sync']);
           for (const path of changedPaths(before, after))
-            expect({ path, allowed: mayChange(path, profile.mappings, dotNames) }).toEqual({
+            expect({ path, allowed: mayChange(path, managed, dotNames) }).toEqual({
               path,
               allowed: true,
             });
@@ -185,7 +197,7 @@ describe('sync properties (random trees, profiles, live states)', () => {
           expect(withoutTiming(dry2)).toEqual(withoutTiming(inc));
           const end = await readTree(f.dataDir, ['.ignition-sync']);
           for (const path of changedPaths(mid, end))
-            expect({ path, allowed: mayChange(path, profile.mappings, dotNames) }).toEqual({
+            expect({ path, allowed: mayChange(path, managed, dotNames) }).toEqual({
               path,
               allowed: true,
             });
