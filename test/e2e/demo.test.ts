@@ -16,12 +16,16 @@ const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PATH_ENV = process.env.PATH ?? '/usr/bin:/bin';
 
 let stateDir: string;
+/** Stops what a test started (demo runs, child processes) even when the test failed half way. */
+let cleanups: Array<() => Promise<unknown>> = [];
 
 beforeEach(async () => {
   stateDir = await mkdtemp(join(tmpdir(), 'igs-demo-'));
 });
 
 afterEach(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  cleanups = [];
   await rm(stateDir, { recursive: true, force: true });
 });
 
@@ -80,7 +84,17 @@ async function startDemo() {
     });
   const allAt = (commit: string) => () =>
     GATEWAYS.every((g) => reports.some((r) => r.name === g && r.status === 'Synced' && r.commit === commit));
-  return { reports, stdout: () => stdout, stop, exit, ready: await isReady, until, allAt };
+  cleanups.push(async () => {
+    stop.abort();
+    await exit.catch(() => undefined);
+  });
+  const readyOrExit = await Promise.race([
+    isReady,
+    exit.then((code) => {
+      throw new Error(`demo exited (${String(code)}) before it was ready: ${stdout}`);
+    }),
+  ]);
+  return { reports, stdout: () => stdout, stop, exit, ready: readyOrExit, until, allAt };
 }
 
 describe('npm start (the embedded demo)', () => {
@@ -155,6 +169,11 @@ describe('npm start (the embedded demo)', () => {
       });
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    cleanups.push(async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    });
     await Promise.race([
       allSynced,
       exited.then(() => Promise.reject(new Error(`demo exited early: ${stderr}`))),
