@@ -35,6 +35,7 @@ export interface SyncInput {
   /** Full hash comparison that also reports drift. */
   readonly verify?: boolean | undefined;
   readonly concurrency?: number | undefined;
+  /** The caller binds the sync's context (commit, ref, gateway) on this logger; the engine adds only its counts. */
   readonly logger?: Logger | undefined;
   /** Test seam (kill test); see `MutationHook`. */
   readonly onMutation?: MutationHook | undefined;
@@ -66,7 +67,8 @@ export async function syncDataDir(input: SyncInput): Promise<SyncResult> {
       bytesWritten: plannedBytes,
       durationMs: elapsed(started),
     });
-    input.logger?.info(logFields(result), 'sync planned (dry run)');
+    // The sync cycle plans with a dry run before every apply: debug, not info, so logs say each thing once.
+    input.logger?.debug(logFields(result), 'sync planned (dry run)');
     return result;
   }
   const bytesWritten = await commitPlan(planned, input);
@@ -220,7 +222,6 @@ function elapsed(started: number): number {
 
 function logFields(result: SyncResult): Record<string, unknown> {
   return {
-    commit: result.commit,
     strategy: result.strategy,
     added: result.added.length,
     modified: result.modified.length,
