@@ -76,9 +76,9 @@ describe('standalone shutdown (SIGINT/SIGTERM)', () => {
     });
     expect(await readAppliedState(env.dataDir('site'))).toEqual({ commit: await env.repo.revParse('2.0.0') });
     const scans = await new SimulatorControlClient(sim.controlUrl).scans();
-    expect(scans.filter((s) => s.trigger === 'api').every((s) => s.finishedAt !== undefined && !s.torn)).toBe(
-      true,
-    );
+    const apiScans = scans.filter((s) => s.trigger === 'api');
+    expect(apiScans.map((s) => s.kind).sort()).toEqual(['config', 'projects']);
+    expect(apiScans.every((s) => s.finishedAt !== undefined && !s.torn)).toBe(true);
     // The receiver no longer accepts deliveries.
     await expect(fetch(webhookUrl, { method: 'POST', body: '{}' })).rejects.toThrow();
   });

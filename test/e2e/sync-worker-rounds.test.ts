@@ -89,7 +89,9 @@ describe('SyncWorker rounds', () => {
     expect(maxSyncing).toBeLessThanOrEqual(2);
     // Nothing new: one ls-remote, no fetch, no gateway work.
     const again = await worker.trigger({ cause: 'poll' });
-    expect(again.every((r) => r.status === 'Synced' && r.added + r.modified + r.deleted === 0)).toBe(true);
+    expect(again.map((r) => [r.name, r.status, r.added + r.modified + r.deleted])).toEqual(
+      AREAS.map((a) => [a, 'Synced', 0]),
+    );
     expect({ resolves: git.resolves, fetches: git.fetches }).toEqual({ resolves: 2, fetches: 1 });
   });
 
@@ -119,7 +121,9 @@ describe('SyncWorker rounds', () => {
     const results = await Promise.all(burst);
     expect(git.resolves).toBe(2);
     expect(results[0]).toBe(results[2]);
-    expect(results[0]?.every((r) => r.ref === '2.0.2' && r.commit === next && r.modified === 1)).toBe(true);
+    expect(results[0]?.map((r) => [r.name, r.ref, r.commit, r.modified])).toEqual(
+      AREAS.map((a) => [a, '2.0.2', next, 1]),
+    );
     expect(worker.effectiveRef).toBe('2.0.2');
   });
 
