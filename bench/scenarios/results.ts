@@ -17,6 +17,8 @@ export interface RunPlan {
   readonly light: number;
   readonly heavy: number;
   readonly cycleCold: number;
+  /** Time a cold `rsync -a --delete` too (the cold target compares with `cp -a`). */
+  readonly coldRsync: boolean;
 }
 
 export type BaselineName =
