@@ -119,9 +119,12 @@ describe('gateway client against the simulator', () => {
 
   it('added latency below the timeout is waited out', async () => {
     await f.control.addFault({ path: '/StatusPing', times: 1, action: { type: 'latency', ms: 300 } });
+    await f.control.clearRequests();
     const started = Date.now();
     expect(await f.client().statusPing()).toEqual({ state: 'RUNNING' });
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    // Waited out, not timed out and retried: the gateway saw exactly one request.
+    expect((await requestsTo('/StatusPing')).map((r) => r.status)).toEqual([200]);
   });
 
   it('a hung request ends in GatewayTimeout', async () => {
