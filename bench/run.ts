@@ -26,9 +26,9 @@ const WORK_DIR = join(BENCH_DIR, 'work');
 
 /** Runs per size: chosen so the full suite stays within 15 minutes on 2 shared cores. */
 const DEFAULT_RUNS: Readonly<Record<number, RunPlan>> = {
-  2000: { light: 7, heavy: 5, cycleCold: 3, coldRsync: true },
-  20000: { light: 5, heavy: 3, cycleCold: 1, coldRsync: true },
-  100000: { light: 3, heavy: 1, cycleCold: 0, coldRsync: false },
+  2000: { light: 5, heavy: 3, cycleCold: 3, cycle: 5, coldRsync: true },
+  20000: { light: 5, heavy: 3, cycleCold: 1, cycle: 3, coldRsync: true },
+  100000: { light: 3, heavy: 1, cycleCold: 0, cycle: 1, coldRsync: false },
 };
 
 function parseSize(label: string): number {
@@ -76,10 +76,10 @@ for (const size of sizes) {
   const fixed = values.runs === undefined ? undefined : Number(values.runs);
   const runs: RunPlan =
     fixed !== undefined
-      ? { light: fixed, heavy: fixed, cycleCold: fixed, coldRsync: true }
+      ? { light: fixed, heavy: fixed, cycleCold: fixed, cycle: fixed, coldRsync: true }
       : quick
-        ? { light: 3, heavy: 2, cycleCold: 1, coldRsync: true }
-        : (DEFAULT_RUNS[size] ?? { light: 3, heavy: 1, cycleCold: 1, coldRsync: true });
+        ? { light: 3, heavy: 2, cycleCold: 1, cycle: 3, coldRsync: true }
+        : (DEFAULT_RUNS[size] ?? { light: 3, heavy: 1, cycleCold: 1, cycle: 3, coldRsync: true });
   const dropCaches = values['drop-caches'] === true;
   scenarios.push(...(await runEngineSuite({ repo, runs, workDir: WORK_DIR, dropCaches, hasEngine, log })));
   if (hasEngine) scenarios.push(...(await runCycleSuite({ repo, runs, workDir: WORK_DIR, dropCaches, log })));

@@ -83,7 +83,7 @@ class CycleSuite {
     const gitMs: number[] = [];
     const requests: number[] = [];
     let last: StepResult | undefined;
-    const runs = def.from === null ? this.#o.runs.cycleCold : this.#o.runs.light;
+    const runs = def.from === null ? this.#o.runs.cycleCold : this.#o.runs.cycle;
     for (let i = 0; i < runs; i++) {
       const reverse = def.alternate && i % 2 === 1;
       const from = reverse ? def.to : def.from;

@@ -11,12 +11,15 @@ export type EngineScenario =
 
 /**
  * Timed runs per scenario: `heavy` for cold, verify, rename and delete-heavy; `light` for the rest;
- * `cycleCold` for the whole-cycle cold sync (a full fetch + checkout + apply per run).
+ * `cycleCold` for the whole-cycle cold sync (a full fetch + checkout + apply per run), `cycle` for the
+ * other whole-cycle scenarios.
  */
 export interface RunPlan {
   readonly light: number;
   readonly heavy: number;
   readonly cycleCold: number;
+  /** Runs of the other whole-cycle scenarios (incremental one-file, no-op). */
+  readonly cycle: number;
   /** Time a cold `rsync -a --delete` too (the cold target compares with `cp -a`). */
   readonly coldRsync: boolean;
 }
