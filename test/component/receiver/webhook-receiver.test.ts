@@ -102,6 +102,7 @@ describe('webhook receiver over HTTP', () => {
     });
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ error: 'PayloadTooLarge' });
+    expect(events).toEqual([]);
   });
 
   it('a forged signature → 401 whose body does not echo the request', async () => {
