@@ -6,7 +6,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/index.ts';
 
 let root: string | undefined;
+/** CLI runs still going when a test ends (it failed before aborting them): stopped before the dir goes. */
+const running: Array<{ abort: () => void; exit: Promise<number> }> = [];
 afterEach(async () => {
+  for (const cli of running.splice(0)) {
+    cli.abort();
+    await cli.exit.catch(() => undefined);
+  }
   if (root !== undefined) await rm(root, { recursive: true, force: true });
   root = undefined;
 });
@@ -24,6 +30,7 @@ function startCli(args: string[]) {
   });
   const ac = new AbortController();
   const exit = runCli(args, { stdout, stderr, env: {}, cwd: root ?? tmpdir(), signal: ac.signal });
+  running.push({ abort: () => ac.abort(), exit });
   return { exit, abort: () => ac.abort(), out: () => out, err: () => err };
 }
 
