@@ -1,7 +1,7 @@
 /**
  * CPU profile of one engine sync on a bench repository, for finding what to optimise:
  *
- *   node bench/profile-engine.ts --size 20k --scenario cold|one-file|verify
+ *   node bench/profile-engine.ts --size 20k --scenario cold|one-file|one-percent|rename|delete-heavy|verify
  *
  * Only the measured sync is profiled (setup is not). Writes bench/work/profile-<size>-<scenario>.cpuprofile
  * (open it in Chrome DevTools) and prints the functions with the most self time, the engine functions
@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadEngine } from './engine/load-engine.ts';
 import { ensureBenchRepo } from './generator/ensure-bench-repo.ts';
+import type { CommitName } from './generator/plan-change-series.ts';
 import { diffCommits } from './scenarios/commit-diff.ts';
 import { resetDir } from './scenarios/run-rotated.ts';
 
@@ -26,22 +27,30 @@ const repo = await ensureBenchRepo({ size, seed: 1, workDir: WORK_DIR });
 const engine = await loadEngine();
 const dataDir = join(WORK_DIR, 'profile', 'data');
 await resetDir(dataDir);
-const base = { dataDir, changes: null, changesFrom: null, verify: false, expectApplied: null } as const;
-const cold = { ...base, kind: 'sync', sourceDir: repo.worktrees.base, commit: repo.commits.base } as const;
-let step: Parameters<typeof engine.sync>[0] = cold;
-if (values.scenario !== 'cold') {
-  await engine.sync(cold);
-  step =
-    values.scenario === 'verify'
-      ? { ...cold, verify: true }
-      : {
-          ...cold,
-          sourceDir: repo.worktrees['one-file'],
-          commit: repo.commits['one-file'],
-          changes: await diffCommits(repo.gitDir, repo.commits.base, repo.commits['one-file']),
-          changesFrom: repo.commits.base,
-        };
-}
+/** Profiled step per scenario: the data dir is first synced (unprofiled) to `from`, then to `to`. */
+const SCENARIOS: Record<string, { from: CommitName | null; to: CommitName; verify?: boolean }> = {
+  cold: { from: null, to: 'base' },
+  'one-file': { from: 'base', to: 'one-file' },
+  'one-percent': { from: 'one-file', to: 'one-percent' },
+  rename: { from: 'one-percent', to: 'rename' },
+  'delete-heavy': { from: 'rename', to: 'delete-heavy' },
+  verify: { from: 'base', to: 'base', verify: true },
+};
+const scenario = SCENARIOS[values.scenario];
+if (scenario === undefined) throw new Error(`--scenario must be one of ${Object.keys(SCENARIOS).join(', ')}`);
+const stepTo = async (from: CommitName | null, to: CommitName, verify = false) =>
+  ({
+    kind: 'sync',
+    dataDir,
+    sourceDir: repo.worktrees[to],
+    commit: repo.commits[to],
+    changes: from === null ? null : await diffCommits(repo.gitDir, repo.commits[from], repo.commits[to]),
+    changesFrom: from === null ? null : repo.commits[from],
+    verify,
+    expectApplied: null,
+  }) as const;
+if (scenario.from !== null) await engine.sync(await stepTo(null, scenario.from));
+const step = await stepTo(scenario.from, scenario.to, scenario.verify);
 const session = new Session();
 session.connect();
 await session.post('Profiler.enable');
