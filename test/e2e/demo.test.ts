@@ -8,8 +8,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SimulatorControlClient } from '../../src/ignition/index.ts';
 import { createSilentLogger } from '../../src/observability/index.ts';
 import { runDemoGit } from '../../src/standalone/demo/demo-git.ts';
-import { type DemoReady, type GatewayReport, runDemo } from '../../src/standalone/index.ts';
+import { type DemoReady, runDemo } from '../../src/standalone/index.ts';
 import { EXAMPLE_DIR } from './proveit-environment.ts';
+import { ReportLog } from './report-log.ts';
 
 const GATEWAYS = ['site', 'area1', 'area2', 'area3', 'area4'];
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -41,8 +42,7 @@ function runShell(script: string, cwd: string): Promise<string> {
 
 /** Starts the demo in-process; resolves helpers once the receiver listens. */
 async function startDemo() {
-  const reports: GatewayReport[] = [];
-  const waiters: Array<() => void> = [];
+  const log = new ReportLog();
   let stdout = '';
   const out = new PassThrough();
   out.on('data', (c: Buffer) => {
@@ -63,27 +63,13 @@ async function startDemo() {
     logger: createSilentLogger(),
     signal: stop.signal,
     onReady: ready,
-    onProgress: (p) => {
-      if (p.report !== undefined && (p.state === 'Synced' || p.state === 'Failed')) reports.push(p.report);
-      for (const w of waiters) w();
-    },
+    onProgress: log.record,
   });
-  const until = (predicate: () => boolean, what: string, timeoutMs = 60_000): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`timed out waiting for ${what}: ${JSON.stringify(reports)}`)),
-        timeoutMs,
-      );
-      const check = (): void => {
-        if (!predicate()) return;
-        clearTimeout(timer);
-        resolve();
-      };
-      waiters.push(check);
-      check();
-    });
+  const until = (predicate: () => boolean, what: string): Promise<boolean> => log.until(predicate, what);
   const allAt = (commit: string) => () =>
-    GATEWAYS.every((g) => reports.some((r) => r.name === g && r.status === 'Synced' && r.commit === commit));
+    GATEWAYS.every((g) =>
+      log.reports.some((r) => r.name === g && r.status === 'Synced' && r.commit === commit),
+    );
   cleanups.push(async () => {
     stop.abort();
     await exit.catch(() => undefined);
@@ -94,7 +80,7 @@ async function startDemo() {
       throw new Error(`demo exited (${String(code)}) before it was ready: ${stdout}`);
     }),
   ]);
-  return { reports, stdout: () => stdout, stop, exit, ready: readyOrExit, until, allAt };
+  return { reports: log.reports, stdout: () => stdout, stop, exit, ready: readyOrExit, until, allAt };
 }
 
 describe('npm start (the embedded demo)', () => {

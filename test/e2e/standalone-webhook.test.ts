@@ -9,8 +9,9 @@ import {
   startGatewaySimulator,
 } from '../../src/ignition/index.ts';
 import { createSilentLogger } from '../../src/observability/index.ts';
-import { type GatewayReport, loadRunConfig, StandaloneRunner } from '../../src/standalone/index.ts';
+import { loadRunConfig, StandaloneRunner } from '../../src/standalone/index.ts';
 import { type ProveitEnvironment, startProveitEnvironment, WEBHOOK_KEY } from './proveit-environment.ts';
+import { ReportLog } from './report-log.ts';
 
 const SCRIPT = 'shared/scripts/code.py';
 const PLC = 'services/area/config/resources/core/com.inductiveautomation.opcua/device/Line1PLC/config.json';
@@ -22,34 +23,9 @@ let runner: StandaloneRunner;
 let stop: AbortController;
 let running: Promise<void>;
 let webhookUrl: string;
-const reports: GatewayReport[] = [];
-const listeners = new Set<() => void>();
-
-/** Resolves when a report matching `predicate` has arrived (event-driven, with a deadline). */
-function reportWhere(predicate: (r: GatewayReport) => boolean, timeoutMs = 60_000): Promise<GatewayReport> {
-  return new Promise((resolve, reject) => {
-    const check = (): boolean => {
-      const found = reports.find(predicate);
-      if (found === undefined) return false;
-      listeners.delete(listener);
-      clearTimeout(timer);
-      resolve(found);
-      return true;
-    };
-    const listener = (): void => {
-      check();
-    };
-    const timer = setTimeout(() => {
-      listeners.delete(listener);
-      reject(
-        new Error(
-          `no matching report within ${timeoutMs} ms; got ${JSON.stringify(reports.map((r) => [r.name, r.ref, r.status, r.error]))}`,
-        ),
-      );
-    }, timeoutMs);
-    if (!check()) listeners.add(listener);
-  });
-}
+const log = new ReportLog();
+const reports = log.reports;
+const reportWhere = log.reportWhere.bind(log);
 
 async function commitAndTag(tag: string, path: string, content: string): Promise<string> {
   const commit = await env.repo.commit({ [path]: content }, { message: `change for ${tag}` });
@@ -113,10 +89,7 @@ beforeAll(async () => {
     stateDir: env.stateDir,
     logger: createSilentLogger(),
     bodyLimitBytes: 64 * 1024,
-    onProgress: (p) => {
-      if (p.report !== undefined && (p.state === 'Synced' || p.state === 'Failed')) reports.push(p.report);
-      for (const l of listeners) l();
-    },
+    onProgress: log.record,
   });
   const address = await runner.listen({ host: '127.0.0.1', port: 0 });
   webhookUrl = `http://127.0.0.1:${address.port}/webhook/site1/proveit-sync`;
