@@ -58,11 +58,22 @@ const line = (res: ServerResponse, type: string, object: unknown): void => {
 };
 
 let server: Server | undefined;
+/** Informers a test started: stopped even when the test failed before stopping them. */
+const stops: AbortController[] = [];
 afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise((r) => server?.close(r));
+  for (const stop of stops.splice(0)) stop.abort();
+  const s = server;
   server = undefined;
+  if (s === undefined) return;
+  s.closeAllConnections();
+  await new Promise((r) => s.close(r));
 });
+
+function stopper(): AbortController {
+  const stop = new AbortController();
+  stops.push(stop);
+  return stop;
+}
 
 async function informerFor(
   fake: Server,
@@ -122,7 +133,7 @@ describe('informer watch protocol', () => {
     const informer = await informerFor(fake.server);
     const deleted: string[] = [];
     informer.addHandlers({ onDelete: (t) => deleted.push(t.metadata.name) });
-    const stop = new AbortController();
+    const stop = stopper();
     const running = informer.start(stop.signal);
     await waitFor('third watch', () => fake.state.watchQueries.length >= 3);
     const [first, second, third] = fake.state.watchQueries;
@@ -143,7 +154,7 @@ describe('informer watch protocol', () => {
     const fake = startFakeApi({ items: [thing('a', 5)], rv: 10 }, [() => {}]);
     server = fake.server;
     const informer = await informerFor(fake.server, 300);
-    const stop = new AbortController();
+    const stop = stopper();
     const running = informer.start(stop.signal);
     await waitFor(
       'watchdog restarts',
@@ -161,7 +172,7 @@ describe('informer watch protocol', () => {
     const informer = await informerFor(fake.server, 60_000, 200);
     const resynced: string[] = [];
     informer.addHandlers({ onUpdate: (o, n) => o === n && resynced.push(n.metadata.name) });
-    const stop = new AbortController();
+    const stop = stopper();
     const running = informer.start(stop.signal);
     await waitFor('two resyncs', () => resynced.length >= 4);
     expect(resynced.slice(0, 4).sort()).toEqual(['a', 'a', 'b', 'b']);
