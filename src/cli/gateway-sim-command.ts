@@ -5,6 +5,7 @@ import { toOperatorError } from '../errors.ts';
 import { parseTokenSpec, startGatewaySimulator } from '../ignition/index.ts';
 import { createLogger } from '../observability/index.ts';
 import { ExitCode } from './io.ts';
+import { logLevelOption } from './log-level-option.ts';
 import type { RegisterCommand } from './program.ts';
 
 interface GatewaySimFlags {
@@ -64,7 +65,7 @@ export const registerGatewaySimCommand: RegisterCommand = (program, ctx) => {
         .default('running'),
     )
     .option('--no-seed', 'do not seed an empty data dir')
-    .option('--log-level <level>', 'log level', 'info')
+    .addOption(logLevelOption('log level').default('info'))
     .action(async (flags: GatewaySimFlags) => {
       const io = ctx.io;
       const logger = createLogger({ level: flags.logLevel, destination: io.stderr });

@@ -3,6 +3,7 @@ import { toOperatorError } from '../errors.ts';
 import { createLogger } from '../observability/index.ts';
 import { type OutputFormat, runStandalone } from '../standalone/index.ts';
 import { ExitCode } from './io.ts';
+import { logLevelOption } from './log-level-option.ts';
 import type { RegisterCommand } from './program.ts';
 
 interface RunFlags {
@@ -35,7 +36,7 @@ export const registerRunCommand: RegisterCommand = (program, ctx) => {
     .option('--dry-run', 'plan and report, write nothing, call no gateway')
     .addOption(new Option('--output <format>', 'result format').choices(['text', 'json']).default('text'))
     .option('--listen <addr>', 'serve the webhook receiver on HOST:PORT (POST /webhook/{namespace}/{name})')
-    .option('--log-level <level>', 'log level (default: info; error while a live table is shown)')
+    .addOption(logLevelOption('log level (default: info; error while a live table is shown)'))
     .action(async (flags: RunFlags) => {
       const io = ctx.io;
       const isLiveTable = flags.once !== true && io.stdout.isTTY === true && flags.output === 'text';
