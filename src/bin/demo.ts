@@ -1,6 +1,6 @@
 // `npm start`: the embedded default demo (src/standalone/demo). The only place that reads process.* for it.
 import { fileURLToPath } from 'node:url';
-import { createLogger } from '../observability/index.ts';
+import { createLogger, type Logger } from '../observability/index.ts';
 import { runDemo } from '../standalone/index.ts';
 
 const controller = new AbortController();
@@ -16,10 +16,16 @@ process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
 const isTty = process.stdout.isTTY === true;
-const logger = createLogger({
-  level: process.env.IGNITION_SYNC_LOG_LEVEL ?? (isTty ? 'error' : 'info'),
-  destination: process.stderr,
-});
+const level = process.env.IGNITION_SYNC_LOG_LEVEL ?? (isTty ? 'error' : 'info');
+let logger: Logger;
+try {
+  logger = createLogger({ level, destination: process.stderr });
+} catch {
+  process.stderr.write(
+    `npm start failed: IGNITION_SYNC_LOG_LEVEL=${level} is not a log level (fatal, error, warn, info, debug, trace, silent)\n`,
+  );
+  process.exit(2);
+}
 let code: number;
 try {
   code = await runDemo({
