@@ -1,25 +1,12 @@
 import { tmpdir } from 'node:os';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { memoryIo } from '../../test/harness/memory-io.ts';
 import { runCli } from './program.ts';
 
 async function cli(args: readonly string[]): Promise<{ code: number; stderr: string }> {
-  const chunks: string[] = [];
-  const stderr = new Writable({
-    write(chunk, _enc, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  const stdout = new Writable({ write: (_c, _e, done) => done() });
-  const code = await runCli(args, {
-    stdout,
-    stderr,
-    env: {},
-    cwd: tmpdir(),
-    signal: new AbortController().signal,
-  });
-  return { code, stderr: chunks.join('') };
+  const io = memoryIo(tmpdir(), { env: {} });
+  const code = await runCli(args, io.io);
+  return { code, stderr: io.stderr() };
 }
 
 describe('--log-level', () => {

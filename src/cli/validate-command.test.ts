@@ -1,34 +1,16 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryIo } from '../../test/harness/memory-io.ts';
 import { runCli } from './program.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../test/fixtures/manifests');
 
-function sink(): { stream: Writable; text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  return { stream, text: () => chunks.join('') };
-}
-
 async function validate(args: readonly string[], cwd: string) {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await runCli(['validate', ...args], {
-    stdout: stdout.stream,
-    stderr: stderr.stream,
-    env: {},
-    cwd,
-    signal: new AbortController().signal,
-  });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
+  const io = memoryIo(cwd, { env: {} });
+  const code = await runCli(['validate', ...args], io.io);
+  return { code, stdout: io.stdout(), stderr: io.stderr() };
 }
 
 const profile = (name: string, source: string) =>

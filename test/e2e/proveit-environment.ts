@@ -1,7 +1,6 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import {
   createFixtureRepo,
@@ -101,22 +100,6 @@ export async function startProveitEnvironment(): Promise<ProveitEnvironment> {
       await rm(root, { recursive: true, force: true });
     },
   };
-}
-
-/** CLI io over in-memory streams (what `runCli` gets from src/bin/cli.ts in production). */
-export function memoryIo(cwd: string) {
-  let out = '';
-  let err = '';
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  stdout.on('data', (c: Buffer) => {
-    out += c.toString();
-  });
-  stderr.on('data', (c: Buffer) => {
-    err += c.toString();
-  });
-  const io = { stdout, stderr, env: { PATH: process.env.PATH }, cwd, signal: new AbortController().signal };
-  return { io, stdout: () => out, stderr: () => err };
 }
 
 /** `run -f <config> --secrets-dir secrets --state-dir state --once --output json`, relative to the env root. */

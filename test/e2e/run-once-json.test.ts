@@ -2,12 +2,8 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.ts';
-import {
-  memoryIo,
-  onceJsonArgs,
-  type ProveitEnvironment,
-  startProveitEnvironment,
-} from './proveit-environment.ts';
+import { memoryIo } from '../harness/memory-io.ts';
+import { onceJsonArgs, type ProveitEnvironment, startProveitEnvironment } from './proveit-environment.ts';
 
 let env: ProveitEnvironment;
 

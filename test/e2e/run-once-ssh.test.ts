@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/index.ts';
 import { createFixtureRepo, type SshGitServer, startSshGitServer } from '../harness/git-servers/index.ts';
+import { memoryIo } from '../harness/memory-io.ts';
 import {
   EXAMPLE_DIR,
   exampleRepoFiles,
   gatewayYaml,
-  memoryIo,
   onceJsonArgs,
   proveitSyncYaml,
 } from './proveit-environment.ts';

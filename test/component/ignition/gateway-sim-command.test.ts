@@ -1,9 +1,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/index.ts';
+import { memoryIo } from '../../harness/memory-io.ts';
 
 let root: string | undefined;
 /** CLI runs still going when a test ends (it failed before aborting them): stopped before the dir goes. */
@@ -18,20 +18,11 @@ afterEach(async () => {
 });
 
 function startCli(args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => {
-    out += c.toString();
-  });
-  stderr.on('data', (c: Buffer) => {
-    err += c.toString();
-  });
   const ac = new AbortController();
-  const exit = runCli(args, { stdout, stderr, env: {}, cwd: root ?? tmpdir(), signal: ac.signal });
+  const cli = memoryIo(root ?? tmpdir(), { env: {}, signal: ac.signal });
+  const exit = runCli(args, cli.io);
   running.push({ abort: () => ac.abort(), exit });
-  return { exit, abort: () => ac.abort(), out: () => out, err: () => err };
+  return { exit, abort: () => ac.abort(), out: cli.stdout, err: cli.stderr };
 }
 
 describe('ignition-sync gateway-sim', () => {
