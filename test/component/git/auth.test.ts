@@ -1,7 +1,6 @@
 import { chmod, copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type CommandSpec,
@@ -10,7 +9,7 @@ import {
   INSECURE_HOST_KEY_WARNING,
   runCommand,
 } from '../../../src/git/index.ts';
-import { createLogger } from '../../../src/observability/index.ts';
+import { captureLogger } from '../../harness/capture-logger.ts';
 import {
   type FixtureRepo,
   generateSshKeyPair,
@@ -25,18 +24,16 @@ let repo: FixtureRepo;
 let commit: string;
 let client: GitClient;
 const specs: CommandSpec[] = [];
-const logLines: string[] = [];
+const log = captureLogger();
 
 beforeAll(async () => {
   env = await startGitTestEnv();
   repo = await env.createRepo('auth');
   commit = await repo.commit({ 'a.txt': 'a' });
-  const stream = new PassThrough();
-  stream.on('data', (chunk: Buffer) => logLines.push(chunk.toString('utf8')));
   client = new GitClient({
     timeoutMs: 30_000,
     pathEnv: process.env.PATH ?? '',
-    logger: createLogger({ level: 'debug', destination: stream }),
+    logger: log.logger,
     runner: (spec) => {
       specs.push(spec);
       return runCommand(spec);
@@ -98,7 +95,7 @@ describe('ssh auth', () => {
     const dir = join(await env.scratch('insecure'), 'work');
     const fetched = await client.fetchCommit({ repo: env.ssh.url('auth'), commit, auth, dir });
     expect(fetched.warnings).toEqual([INSECURE_HOST_KEY_WARNING]);
-    expect(logLines.join('')).toContain('insecure git setting');
+    expect(log.text()).toContain('insecure git setting');
   });
 
   it('refuses an ssh url without ssh auth instead of using the real ~/.ssh', async () => {
@@ -146,7 +143,7 @@ describe('token auth and redaction', () => {
     const seen = JSON.stringify(specs.map((s) => ({ args: s.args, env: s.env })));
     expect(seen).toContain('IGNITION_SYNC_GIT_TOKEN_FILE');
     expect(seen).not.toContain(env.token);
-    expect(logLines.join('')).not.toContain(env.token);
+    expect(log.text()).not.toContain(env.token);
     expect(await readFile(join(dir, '.git', 'config'), 'utf8')).not.toContain(env.token);
   });
 
@@ -196,7 +193,7 @@ describe('token auth and redaction', () => {
     );
     expect(f.reason).toBe('GitAuthFailed');
     expect(f.message).not.toContain(wrongToken);
-    expect(logLines.join('')).not.toContain(wrongToken);
+    expect(log.text()).not.toContain(wrongToken);
   });
 
   it('reports a missing token as GitAuthFailed', async () => {

@@ -1,7 +1,6 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Writable } from 'node:stream';
 import {
   GatewayClient,
   type GatewayClientOptions,
@@ -10,7 +9,6 @@ import {
   SimulatorControlClient,
   startGatewaySimulator,
 } from '../../../src/ignition/index.ts';
-import { createLogger, type Logger } from '../../../src/observability/index.ts';
 
 export const WRITER_TOKEN = 'sync-agent:c3luYy1zZWNyZXQtdmFsdWU';
 export const READER_TOKEN = 'viewer:dmlld2VyLXNlY3JldA';
@@ -84,18 +82,6 @@ export async function startSimFixture(options: Partial<GatewaySimulatorOptions> 
   };
 }
 
-/** A logger whose output the test can read back (to prove secrets never reach logs). */
-export function captureLogger(): { logger: Logger; text: () => string } {
-  const chunks: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      chunks.push(chunk.toString('utf8'));
-      cb();
-    },
-  });
-  return { logger: createLogger({ level: 'debug', destination }), text: () => chunks.join('') };
-}
-
 /** Catches the rejection of `p` (fails the test when it resolves). */
 export async function rejectionOf(
   p: Promise<unknown>,
@@ -111,3 +97,5 @@ export async function rejectionOf(
 
 export const resourceJson = (files: string[]): string =>
   `${JSON.stringify({ scope: 'A', version: 1, restricted: false, overridable: true, files, attributes: {} })}\n`;
+
+export { captureLogger } from '../../harness/capture-logger.ts';

@@ -1,25 +1,20 @@
 import { createHmac } from 'node:crypto';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/observability/index.ts';
 import { createWebhookReceiver, type WebhookEvent } from '../../../src/webhooks/index.ts';
+import { captureLogger } from '../../harness/capture-logger.ts';
 
 const KEY = 'receiver-component-key';
 
 let server: Server;
 let base: string;
 let events: WebhookEvent[];
-let logLines: string;
+let log: ReturnType<typeof captureLogger>;
 
 beforeEach(async () => {
   events = [];
-  logLines = '';
-  const destination = new PassThrough();
-  destination.on('data', (chunk: Buffer) => {
-    logLines += chunk.toString();
-  });
+  log = captureLogger();
   server = createServer(
     createWebhookReceiver({
       lookupSecret: async (ns, name) =>
@@ -29,7 +24,7 @@ beforeEach(async () => {
         return { accepted: true, ref: event.ref };
       },
       bodyLimitBytes: 1024,
-      logger: createLogger({ level: 'debug', destination }),
+      logger: log.logger,
     }),
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -62,9 +57,9 @@ describe('webhook receiver over HTTP', () => {
     expect(res.headers.get('content-type')).toBe('application/json');
     expect(await res.json()).toEqual({ accepted: true, ref: 'refs/tags/2.0.0' });
     expect(events).toHaveLength(1);
-    expect(logLines).toContain('webhook answered');
-    expect(logLines).not.toContain(KEY);
-    expect(logLines).not.toContain('sha256=');
+    expect(log.text()).toContain('webhook answered');
+    expect(log.text()).not.toContain(KEY);
+    expect(log.text()).not.toContain('sha256=');
   });
 
   it('GET → 405 with Allow: POST', async () => {
