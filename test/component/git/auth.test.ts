@@ -17,7 +17,8 @@ import {
   startGitHttpServer,
 } from '../../harness/git-servers/index.ts';
 import { freePort } from '../../harness/net.ts';
-import { type GitTestEnv, rejectionOf, startGitTestEnv } from './git-test-env.ts';
+import { rejectionOf } from '../../harness/rejection-of.ts';
+import { type GitTestEnv, startGitTestEnv } from './git-test-env.ts';
 
 let env: GitTestEnv;
 let repo: FixtureRepo;

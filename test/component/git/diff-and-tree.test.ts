@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitClient, SUBMODULE_MODE, SYMLINK_MODE } from '../../../src/git/index.ts';
 import type { FixtureRepo } from '../../harness/git-servers/index.ts';
-import { type GitTestEnv, rejectionOf, startGitTestEnv, type TransportName } from './git-test-env.ts';
+import { rejectionOf } from '../../harness/rejection-of.ts';
+import { type GitTestEnv, startGitTestEnv, type TransportName } from './git-test-env.ts';
 
 let env: GitTestEnv;
 let repo: FixtureRepo;

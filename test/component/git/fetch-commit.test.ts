@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CommandRunner, GitClient, runCommand } from '../../../src/git/index.ts';
 import { fixtureGit, startGitHttpServer } from '../../harness/git-servers/index.ts';
-import { type GitTestEnv, rejectionOf, startGitTestEnv, type TransportName } from './git-test-env.ts';
+import { rejectionOf } from '../../harness/rejection-of.ts';
+import { type GitTestEnv, startGitTestEnv, type TransportName } from './git-test-env.ts';
 
 let env: GitTestEnv;
 let client: GitClient;

@@ -68,16 +68,3 @@ export async function startGitTestEnv(): Promise<GitTestEnv> {
     },
   };
 }
-
-/** Awaits `promise`, expecting it to reject, and returns the rejection (fails the test otherwise). */
-export async function rejectionOf(
-  promise: Promise<unknown>,
-): Promise<Error & { reason?: string; kind?: string }> {
-  try {
-    await promise;
-  } catch (e: unknown) {
-    if (e instanceof Error) return e;
-    throw new Error(`rejected with a non-Error: ${String(e)}`);
-  }
-  throw new Error('expected the promise to reject, but it resolved');
-}

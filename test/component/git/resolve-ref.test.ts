@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitClient } from '../../../src/git/index.ts';
 import { type FixtureRepo, fixtureGit } from '../../harness/git-servers/index.ts';
-import { type GitTestEnv, rejectionOf, startGitTestEnv, type TransportName } from './git-test-env.ts';
+import { rejectionOf } from '../../harness/rejection-of.ts';
+import { type GitTestEnv, startGitTestEnv, type TransportName } from './git-test-env.ts';
 
 let env: GitTestEnv;
 let repo: FixtureRepo;

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayReasons, scanAndAwait, waitUntilReady } from '../../../src/ignition/index.ts';
-import { captureLogger, rejectionOf, type SimFixture, startSimFixture } from './simulator-fixture.ts';
+import { captureLogger } from '../../harness/capture-logger.ts';
+import { rejectionOf } from '../../harness/rejection-of.ts';
+import { type SimFixture, startSimFixture } from './simulator-fixture.ts';
 
 let f: SimFixture;
 beforeAll(async () => {

@@ -2,7 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayReasons, generateTestCertificates } from '../../../src/ignition/index.ts';
-import { captureLogger, rejectionOf, type SimFixture, startSimFixture } from './simulator-fixture.ts';
+import { captureLogger } from '../../harness/capture-logger.ts';
+import { rejectionOf } from '../../harness/rejection-of.ts';
+import { type SimFixture, startSimFixture } from './simulator-fixture.ts';
 
 let f: SimFixture;
 let caFile: string;

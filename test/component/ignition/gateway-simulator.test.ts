@@ -6,13 +6,8 @@ import {
   GatewayReasons,
   type GatewaySimulatorOptions,
 } from '../../../src/ignition/index.ts';
-import {
-  rejectionOf,
-  resourceJson,
-  type SimFixture,
-  startSimFixture,
-  WRITER_TOKEN,
-} from './simulator-fixture.ts';
+import { rejectionOf } from '../../harness/rejection-of.ts';
+import { resourceJson, type SimFixture, startSimFixture, WRITER_TOKEN } from './simulator-fixture.ts';
 
 let f: SimFixture | undefined;
 afterEach(async () => {

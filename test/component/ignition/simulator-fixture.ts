@@ -82,20 +82,5 @@ export async function startSimFixture(options: Partial<GatewaySimulatorOptions> 
   };
 }
 
-/** Catches the rejection of `p` (fails the test when it resolves). */
-export async function rejectionOf(
-  p: Promise<unknown>,
-): Promise<{ reason: string; kind: string; message: string }> {
-  try {
-    await p;
-  } catch (e: unknown) {
-    const err = e as { reason?: string; kind?: string; message?: string };
-    return { reason: err.reason ?? 'none', kind: err.kind ?? 'none', message: err.message ?? String(e) };
-  }
-  throw new Error('expected a rejection');
-}
-
 export const resourceJson = (files: string[]): string =>
   `${JSON.stringify({ scope: 'A', version: 1, restricted: false, overridable: true, files, attributes: {} })}\n`;
-
-export { captureLogger } from '../../harness/capture-logger.ts';

@@ -8,7 +8,8 @@ import {
   runSyncCycle,
   type SyncCycleOptions,
 } from '../../../src/ignition/index.ts';
-import { rejectionOf, resourceJson, type SimFixture, startSimFixture } from './simulator-fixture.ts';
+import { rejectionOf } from '../../harness/rejection-of.ts';
+import { resourceJson, type SimFixture, startSimFixture } from './simulator-fixture.ts';
 
 let f: SimFixture | undefined;
 afterEach(async () => {
