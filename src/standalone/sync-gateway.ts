@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { OperatorError, toOperatorError } from '../errors.ts';
-import type { GitAuth, GitClient } from '../git/index.ts';
+import type { Change, GitAuth, GitClient } from '../git/index.ts';
 import { GatewayClient, runSyncCycle } from '../ignition/index.ts';
 import type { Logger } from '../observability/index.ts';
 import { readAppliedState, type SyncResult, syncDataDir } from '../sync/index.ts';
@@ -24,6 +24,11 @@ export interface GatewaySyncInput {
   readonly verify: boolean;
   readonly dryRun: boolean;
   readonly git: GitClient;
+  /**
+   * Diffs already asked for in this round, by `from..to`: gateways at the same applied commit share one
+   * `git diff` on the shared checkout instead of queueing one each behind its directory lock.
+   */
+  readonly diffCache?: Map<string, Promise<readonly Change[]>>;
   readonly secrets: SecretsDir;
   readonly logger: Logger;
   /** Aborts waiting phases; a running apply finishes its file operations (see runner shutdown). */
@@ -42,8 +47,10 @@ function profileOf(routing: GatewayRouting) {
 /** Changes from the applied commit, or undefined (full plan) when unknown or the diff cannot be made. */
 async function changesSince(input: GatewaySyncInput, applied: string | undefined, log: Logger) {
   if (applied === undefined) return undefined;
-  try {
-    return await input.git.diff({
+  const key = `${applied}..${input.commit}`;
+  let diff = input.diffCache?.get(key);
+  if (diff === undefined) {
+    diff = input.git.diff({
       dir: input.checkoutDir,
       from: applied,
       to: input.commit,
@@ -51,6 +58,10 @@ async function changesSince(input: GatewaySyncInput, applied: string | undefined
       auth: input.auth,
       signal: input.signal,
     });
+    input.diffCache?.set(key, diff);
+  }
+  try {
+    return await diff;
   } catch (e: unknown) {
     // A force-pushed history can make the applied commit unreachable: plan from the full tree instead.
     log.warn(

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { toOperatorError } from '../errors.ts';
-import type { GitClient } from '../git/index.ts';
+import type { Change, GitClient } from '../git/index.ts';
 import type { Logger } from '../observability/index.ts';
 import { ConcurrencyGate } from './concurrency-gate.ts';
 import { failedReport, type GatewayReport } from './gateway-report.ts';
@@ -43,6 +43,14 @@ export interface SyncWorkerOptions {
 }
 
 export const DEFAULT_VERIFY_INTERVAL_MS = 10 * 60_000;
+
+/** What one gateway sync of a round shares with the others. */
+interface RoundTarget {
+  readonly ref: string;
+  readonly commit: string;
+  readonly auth: ReturnType<typeof gitAuthFromSpec>;
+  readonly diffCache: Map<string, Promise<readonly Change[]>>;
+}
 
 export interface Trigger {
   /** Why: shown in logs. */
@@ -184,10 +192,11 @@ export class SyncWorker {
       });
       log.info({ commit, gateways: due.map((g) => g.name) }, 'syncing gateways');
       for (const g of due) this.#progress(g, 'Queued', ref);
+      const diffCache = new Map<string, Promise<readonly Change[]>>();
       const reports = await Promise.all(
         gateways.map((g) =>
           due.includes(g)
-            ? this.#gate.run(() => this.#syncOne(g, ref, commit, auth))
+            ? this.#gate.run(() => this.#syncOne(g, { ref, commit, auth, diffCache }))
             : this.#unchanged(g, ref, commit),
         ),
       );
@@ -239,12 +248,8 @@ export class SyncWorker {
     return report;
   }
 
-  async #syncOne(
-    gateway: StandaloneGateway,
-    ref: string,
-    commit: string,
-    auth: ReturnType<typeof gitAuthFromSpec>,
-  ): Promise<GatewayReport> {
+  async #syncOne(gateway: StandaloneGateway, round: RoundTarget): Promise<GatewayReport> {
+    const { ref, commit, auth, diffCache } = round;
     const mayStart = await this.#starts?.acquire(this.#options.stopSignal).then(
       () => true,
       () => false,
@@ -267,6 +272,7 @@ export class SyncWorker {
       verify,
       dryRun: this.#options.dryRun || gateway.dryRun,
       git: this.#options.git,
+      diffCache,
       secrets: this.#options.secrets,
       logger: this.#log,
       signal: this.#options.signal,

@@ -26,6 +26,11 @@ class CountingGitClient extends GitClient {
     this.fetches += 1;
     return super.fetchCommit(req);
   }
+  diffs = 0;
+  override async diff(req: Parameters<GitClient['diff']>[0]): ReturnType<GitClient['diff']> {
+    this.diffs += 1;
+    return super.diff(req);
+  }
 }
 
 const AREAS = ['area1', 'area2', 'area3', 'area4'];
@@ -120,6 +125,8 @@ describe('SyncWorker rounds', () => {
     await first;
     const results = await Promise.all(burst);
     expect(git.resolves).toBe(2);
+    // The four gateways moved from the same applied commit: they share one `git diff`.
+    expect(git.diffs).toBe(1);
     expect(results[0]).toBe(results[2]);
     expect(results[0]?.map((r) => [r.name, r.ref, r.commit, r.modified])).toEqual(
       AREAS.map((a) => [a, '2.0.2', next, 1]),
