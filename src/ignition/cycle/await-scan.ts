@@ -25,6 +25,7 @@ export interface AwaitScanOptions {
 }
 
 const MAX_POSTS = 3;
+const FIRST_POLL_MS = 25;
 
 /**
  * `POST scan/{kind}` then poll `GET scan/{kind}` until `scanActive == false` and `lastScanTimestamp >=`
@@ -39,7 +40,9 @@ export async function scanAndAwait(
 ): Promise<ScanOutcome> {
   const requestedAt = Date.now();
   const deadline = requestedAt + (options.timeoutMs ?? 120_000);
+  // Scans of a few changed files finish in tens of milliseconds: poll soon, then back off to the interval.
   const interval = options.pollIntervalMs ?? 250;
+  let pause = Math.min(FIRST_POLL_MS, interval);
   let status: ScanStatus = await client.startScan(kind, { signal: options.signal });
   let posts = 1;
   for (;;) {
@@ -53,14 +56,15 @@ export async function scanAndAwait(
         posts,
       };
     }
-    if (Date.now() + interval > deadline) {
+    if (Date.now() + pause > deadline) {
       throw new OperatorError(
         GatewayReasons.ScanTimeout,
         `${kind} scan did not finish within ${Math.round((deadline - requestedAt) / 1000)}s (scanActive=${status.scanActive}): the gateway may be stuck; files are written and the next scan will load them`,
         { details: { kind, scanActive: status.scanActive, lastScanTimestamp: status.lastScanTimestamp } },
       );
     }
-    await pausePolling(interval, options.signal, `${kind} scan`);
+    await pausePolling(pause, options.signal, `${kind} scan`);
+    pause = Math.min(pause * 2, interval);
     status = await client.getScanStatus(kind, { signal: options.signal });
     if (!status.scanActive && status.lastScanTimestamp < requestedAt && posts < MAX_POSTS) {
       status = await client.startScan(kind, { signal: options.signal });
