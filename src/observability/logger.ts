@@ -14,9 +14,9 @@ export const REDACT_PATHS: readonly string[] = [
   'req.headers["x-ignition-api-token"]',
   'req.headers["x-hub-signature-256"]',
   'req.headers["x-hub-signature"]',
-  'req.headers["x-gitlab-token"]',
   'req.headers["x-gitea-signature"]',
-  'req.headers["x-hub-signature"]',
+  'req.headers["x-forgejo-signature"]',
+  'req.headers["x-gitlab-token"]',
 ];
 
 export interface LoggerConfig {
@@ -26,7 +26,7 @@ export interface LoggerConfig {
   readonly destination?: NodeJS.WritableStream;
 }
 
-/** Creates the root structured (JSON) logger. Only `src/bin/` calls this; everything else receives a logger. */
+/** Creates a root structured (JSON) logger. Entry points (`src/bin`, CLI commands) call this; library code receives a logger. */
 export function createLogger(config: LoggerConfig = {}): Logger {
   const options: LoggerOptions = {
     level: config.level ?? 'info',
