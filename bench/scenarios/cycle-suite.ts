@@ -42,6 +42,7 @@ export async function runCycleSuite(options: CycleSuiteOptions): Promise<Scenari
   const server = await startGitHttpServer({ root: dirname(options.repo.gitDir) });
   const suite = new CycleSuite(options, server);
   try {
+    await suite.reset();
     const results: ScenarioResult[] = [];
     for (const def of CYCLES) {
       // The cold cycle is a full clone + apply per run; large sizes may skip it (runs.cycleCold = 0).
@@ -135,6 +136,11 @@ class CycleSuite {
 
   async close(): Promise<void> {
     if (this.#setup !== undefined) await this.#setup.stop();
+  }
+
+  /** Starts from empty directories (a previous run's state must not leak in). */
+  async reset(): Promise<void> {
+    await this.#prepare(null);
   }
 
   async #cycle(worker: EngineWorker, to: CommitName): Promise<StepResult> {
