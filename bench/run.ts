@@ -2,7 +2,7 @@
  * `npm run bench` — the benchmark suite (not part of `npm test`). See bench/README.md.
  *
  *   node bench/run.ts                 full run: 2k, 20k, 100k files + fan-out → bench/results/latest.{json,md}
- *   node bench/run.ts --quick         2k only, 3 runs, 10-gateway fan-out → bench/work/quick.{json,md}
+ *   node bench/run.ts --quick         2k only, 3 runs, 10-gateway fan-out → bench/work/partial.{json,md}
  *   --sizes 2k,20k   --runs N   --no-fanout   --gateways 10,50   --drop-caches   --seed N
  *   --sizes none     skips the file-count scenarios (e.g. fan-out only)
  */
