@@ -34,6 +34,12 @@ export async function loadRunConfig(paths: readonly string[], cwd: string): Prom
         `IgnitionSync/${sync.name}: spec.approval.required is not supported by ignition-sync run (there is no approval channel without Kubernetes); remove it or use the operator`,
       );
     }
+    // The API accepts gpgKey, but no commit signature is verified yet: syncing would betray the promise.
+    if (sync.spec.git.auth?.gpgKey !== undefined) {
+      problems.push(
+        `IgnitionSync/${sync.name}: spec.git.auth.gpgKey is set, but commit signature verification is not implemented yet; refusing to sync commits it would not verify (remove gpgKey to sync unverified commits)`,
+      );
+    }
   }
   if (problems.length === 0 && config.syncs.every((s) => s.gateways.length === 0)) {
     problems.push('no Gateway documents: nothing to sync (see examples/proveit/config/gateways.yaml)');

@@ -119,4 +119,22 @@ describe('ignition-sync run --once --output json', () => {
     expect(cli.stderr()).toContain('spec.approval.required is not supported');
     expect(await readdir(env.dataDir('site'))).toEqual([]);
   });
+
+  it('an IgnitionSync that asks for signed commits is refused (exit 2) until signatures are verified', async () => {
+    await env.writeConfig([{ name: 'site', profile: 'proveit-site' }]);
+    const path = join(env.configDir, 'proveit.yaml');
+    const text = await readFile(path, 'utf8');
+    const withGpg = text.replace(
+      '    auth: {token: {secretRef: {name: git-token, key: token}}}',
+      '    auth: {token: {secretRef: {name: git-token, key: token}}, gpgKey: {secretRef: {name: gpg, key: publicKey}}}',
+    );
+    expect(withGpg).not.toBe(text);
+    await writeFile(path, withGpg);
+    const cli = memoryIo(env.root);
+    expect(await runCli(onceJsonArgs('config'), cli.io)).toBe(2);
+    expect(cli.stderr()).toContain(
+      'spec.git.auth.gpgKey is set, but commit signature verification is not implemented',
+    );
+    expect(await readdir(env.dataDir('site'))).toEqual([]);
+  });
 });
