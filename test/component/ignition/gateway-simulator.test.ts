@@ -1,23 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  computeTokenHash,
-  GatewayReasons,
-  type GatewaySimulatorOptions,
-} from '../../../src/ignition/index.ts';
+import { describe, expect, it } from 'vitest';
+import { computeTokenHash, GatewayReasons } from '../../../src/ignition/index.ts';
 import { rejectionOf } from '../../harness/rejection-of.ts';
-import { resourceJson, type SimFixture, startSimFixture, WRITER_TOKEN } from './simulator-fixture.ts';
+import { resourceJson, type SimFixture, useSimFixture, WRITER_TOKEN } from './simulator-fixture.ts';
 
-let f: SimFixture | undefined;
-afterEach(async () => {
-  await f?.close();
-  f = undefined;
-});
-async function fixture(options: Partial<GatewaySimulatorOptions> = {}): Promise<SimFixture> {
-  f = await startSimFixture(options);
-  return f;
-}
+const fixture = useSimFixture();
 const api = (fx: SimFixture, path: string, init: RequestInit = {}) =>
   fetch(`${fx.sim.url}/data/api/v1/${path}`, {
     ...init,

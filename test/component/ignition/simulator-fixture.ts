@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { afterEach } from 'vitest';
 import {
   GatewayClient,
   type GatewayClientOptions,
@@ -84,3 +85,21 @@ export async function startSimFixture(options: Partial<GatewaySimulatorOptions> 
 
 export const resourceJson = (files: string[]): string =>
   `${JSON.stringify({ scope: 'A', version: 1, restricted: false, overridable: true, files, attributes: {} })}\n`;
+
+/**
+ * One simulator per test, closed after each test (also when it fails). Returns the starter; `defaults`
+ * apply under each test's own options.
+ */
+export function useSimFixture(
+  defaults: Partial<GatewaySimulatorOptions> = {},
+): (options?: Partial<GatewaySimulatorOptions>) => Promise<SimFixture> {
+  let current: SimFixture | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async (options = {}) => {
+    current = await startSimFixture({ ...defaults, ...options });
+    return current;
+  };
+}

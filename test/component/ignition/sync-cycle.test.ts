@@ -1,26 +1,16 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type ChangeSummary,
   GatewayReasons,
-  type GatewaySimulatorOptions,
   runSyncCycle,
   type SyncCycleOptions,
 } from '../../../src/ignition/index.ts';
 import { rejectionOf } from '../../harness/rejection-of.ts';
-import { resourceJson, type SimFixture, startSimFixture } from './simulator-fixture.ts';
+import { resourceJson, type SimFixture, useSimFixture } from './simulator-fixture.ts';
 
-let f: SimFixture | undefined;
-afterEach(async () => {
-  await f?.close();
-  f = undefined;
-});
-
-async function fixture(options: Partial<GatewaySimulatorOptions> = {}): Promise<SimFixture> {
-  f = await startSimFixture({ scanDurationMs: 60, ...options });
-  return f;
-}
+const fixture = useSimFixture({ scanDurationMs: 60 });
 
 const PROJECT_FILES = {
   'projects/Line3/project.json': '{"title":"Line 3","enabled":true}\n',
