@@ -38,8 +38,10 @@ if [ "${1:-}" != "--force" ] && [ -x "$bin_dir/kube-apiserver" ] && [ -x "$bin_d
   exit 0
 fi
 
+# Go's usual install folder, for shells whose PATH lacks it (a fresh login, CI).
+command -v go >/dev/null || PATH="/usr/local/go/bin:$PATH"
 command -v go >/dev/null || {
-  echo "testenv: go is not installed; it is needed once to build kube-apiserver and etcd" >&2
+  echo "testenv: go >= 1.26 not found (needed once to build kube-apiserver and etcd): install it from https://go.dev/dl into /usr/local/go or put it on PATH" >&2
   exit 1
 }
 
@@ -48,17 +50,49 @@ export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS="-trimpath -mod=readonly -buildvc
 mkdir -p "$bin_dir"
 rm -f "$bin_dir/stamp"
 
-echo "testenv: building etcd $ETCD_VERSION and kube-apiserver $K8S_VERSION into $bin_dir (a cold build takes long, see testenv/README.md)" >&2
 start=$(date +%s)
+elapsed() { local s=$(($(date +%s) - start)); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
 
-(cd "$here/etcd" && go build -ldflags "-s -w" -o "$bin_dir/etcd.tmp" ./cmd/etcd)
-mv "$bin_dir/etcd.tmp" "$bin_dir/etcd"
-echo "testenv: etcd built after $(($(date +%s) - start))s" >&2
+# go build -v names each package as it compiles it; counting them against `go list -deps` gives progress.
+# Lines that are not package paths (compiler errors) pass through unchanged.
+build_with_progress() { # <name> <module dir> <package> <output> <ldflags>
+  local name=$1 dir=$2 pkg=$3 out=$4 ldflags=$5
+  local total downloaded
+  echo "testenv: $name: listing its packages (downloads the Go modules on first use, about 900 MB for both)" >&2
+  total=$(cd "$dir" && go list -deps "$pkg" 2>"$bin_dir/go-list.log" | wc -l) || {
+    cat "$bin_dir/go-list.log" >&2
+    return 1
+  }
+  downloaded=$(grep -c '^go: downloading' "$bin_dir/go-list.log" || true)
+  if [ "$downloaded" -gt 0 ]; then echo "testenv: $name: $downloaded Go modules downloaded" >&2; fi
+  (cd "$dir" && go build -v -ldflags "$ldflags" -o "$out.tmp" "$pkg" 2>&1) | {
+    local line done=0 step=0 pct
+    while IFS= read -r line; do
+      case "$line" in
+        "" | *" "* | "#"*) echo "$line" >&2 ;;
+        *)
+          done=$((done + 1))
+          pct=$((done * 100 / total))
+          if [ "$pct" -ge $((step + 10)) ] && [ "$pct" -le 100 ]; then
+            step=$((pct / 10 * 10))
+            echo "testenv: $name ${step}% ($done of $total packages compiled, $(elapsed) so far)" >&2
+          fi
+          ;;
+      esac
+    done
+  }
+  mv "$out.tmp" "$out"
+}
+
+echo "testenv: building etcd $ETCD_VERSION and kube-apiserver $K8S_VERSION into $bin_dir, once per machine." >&2
+echo "testenv: a cold build takes about 10-25 min on 2 cores (4 GB of disk, 2.5 GB of RAM); later runs reuse it." >&2
+
+build_with_progress etcd "$here/etcd" ./cmd/etcd "$bin_dir/etcd" "-s -w"
+echo "testenv: etcd built after $(elapsed)" >&2
 
 ver="-X k8s.io/component-base/version.gitVersion=${K8S_VERSION} -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=${K8S_MINOR}"
-(cd "$here/k8s" && go build -ldflags "-s -w $ver" -o "$bin_dir/kube-apiserver.tmp" ./cmd/kube-apiserver)
-mv "$bin_dir/kube-apiserver.tmp" "$bin_dir/kube-apiserver"
-echo "testenv: kube-apiserver built after $(($(date +%s) - start))s" >&2
+build_with_progress kube-apiserver "$here/k8s" ./cmd/kube-apiserver "$bin_dir/kube-apiserver" "-s -w $ver"
+echo "testenv: kube-apiserver built after $(elapsed)" >&2
 
 "$bin_dir/kube-apiserver" --version >&2
 "$bin_dir/etcd" --version >&2

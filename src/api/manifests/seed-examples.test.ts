@@ -59,7 +59,7 @@ const mappingDefaults = (n: number) =>
     ]).flat(),
   );
 
-// seed-document.txt is a copy of the user's design text (shared/seed/000_4121182899c1462a.txt).
+// seed-document.txt is a copy of the user's design text.
 describe('seed examples (test/fixtures/manifests/seed, copied verbatim)', () => {
   it('are every IgnitionSync/SyncProfile example of the seed, byte for byte', () => {
     const seed = readFileSync(join(FIXTURES, 'seed-document.txt'), 'utf8');

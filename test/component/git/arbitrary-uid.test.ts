@@ -10,12 +10,27 @@ const execFileAsync = promisify(execFile);
 const UID = 1_000_680_000;
 const isRoot = process.getuid?.() === 0;
 
+/**
+ * How to run a command as UID: root switches to it directly; anyone else enters a new user namespace that maps
+ * their own UID to it (util-linux `unshare`), which needs no privilege where unprivileged user namespaces are on.
+ */
+function asUid(
+  command: string,
+  args: readonly string[],
+): { file: string; args: string[]; ids: { uid?: number; gid?: number } } {
+  if (isRoot) return { file: command, args: [...args], ids: { uid: UID, gid: UID } };
+  return {
+    file: 'unshare',
+    args: ['--user', `--map-user=${UID}`, `--map-group=${UID}`, command, ...args],
+    ids: {},
+  };
+}
+
 let env: GitTestEnv;
 let shared: string;
 let commit: string;
 
 beforeAll(async () => {
-  if (!isRoot) return;
   env = await startGitTestEnv();
   const repo = await env.createRepo('uid');
   commit = await repo.commit({ 'a.txt': 'from another uid' });
@@ -46,21 +61,19 @@ async function fetchAsOtherUid(
     dir: join(shared, 'checkouts', dirName),
     disableNssWrapper,
   };
-  const { stdout } = await execFileAsync(
-    process.execPath,
-    [join(import.meta.dirname, 'fixtures', 'fetch-as-current-uid.ts'), JSON.stringify(input)],
-    {
-      uid: UID,
-      gid: UID,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent' },
-      cwd: '/',
-    },
-  );
+  const run = asUid(process.execPath, [
+    join(import.meta.dirname, 'fixtures', 'fetch-as-current-uid.ts'),
+    JSON.stringify(input),
+  ]);
+  const { stdout } = await execFileAsync(run.file, run.args, {
+    ...run.ids,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent' },
+    cwd: '/',
+  });
   return JSON.parse(stdout) as Record<string, unknown>;
 }
 
-// Changing UID needs root (CI runs as root); as an ordinary user there is no second UID to become.
-describe.runIf(isRoot)('running under a UID without a passwd entry', () => {
+describe('running under a UID without a passwd entry', () => {
   it('fetches over SSH (nss_wrapper supplies the passwd entry OpenSSH insists on)', async () => {
     expect(await fetchAsOtherUid('ok', false)).toEqual({ ok: true, commit, head: commit });
   });

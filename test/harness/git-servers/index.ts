@@ -6,5 +6,10 @@ export {
   type GitHttpServerOptions,
   startGitHttpServer,
 } from './http-git-server.ts';
-export { SSHD, type SshGitServer, type SshGitServerOptions, startSshGitServer } from './ssh-git-server.ts';
+export {
+  parseGitCommand,
+  type SshGitServer,
+  type SshGitServerOptions,
+  startSshGitServer,
+} from './ssh-git-server.ts';
 export { generateSshKeyPair, knownHostsLine, type SshKeyPair } from './ssh-keys.ts';

@@ -1,24 +1,23 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { timingSafeEqual } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
-import { freePort } from '../net.ts';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import ssh2 from 'ssh2';
 import { generateSshKeyPair, knownHostsLine, type SshKeyPair } from './ssh-keys.ts';
 
-export const SSHD = '/usr/sbin/sshd';
+const { Server, utils } = ssh2;
 
 export interface SshGitServerOptions {
   /** Directory holding the bare repositories (`<root>/<name>.git`). */
   readonly root: string;
-  readonly sshd?: string;
-  /** How long to wait for "Server listening". Default 15 s. */
-  readonly startTimeoutMs?: number;
 }
 
 export interface SshGitServer {
   readonly host: '127.0.0.1';
   readonly port: number;
-  /** The account clients log in as: the user running the tests (sshd cannot switch users unless root). */
+  /** The account clients log in as (the user running the tests); any other user name is refused. */
   readonly user: string;
   /** `ssh://<user>@127.0.0.1:<port>/<root>/<name>.git` */
   url(name: string): string;
@@ -27,129 +26,149 @@ export interface SshGitServer {
   readonly hostKey: SshKeyPair;
   /** known_hosts file that trusts this server's host key. */
   readonly knownHostsFile: string;
-  /** Working directory of the server (keys, config); tests may put extra key files here. */
+  /** Working directory of the server (keys); tests may put extra key files here. */
   readonly dir: string;
-  /** sshd's log lines so far (-e), for debugging failed tests. */
+  /** What the server did so far (authentications, commands, exits), for debugging failed tests. */
   logs(): string;
   close(): Promise<void>;
 }
 
-/** Only git-upload-pack / git-receive-pack run, through git-shell; anything else is refused. */
-const FORCED_COMMAND = `#!/bin/sh
-case "$SSH_ORIGINAL_COMMAND" in
-  "git-upload-pack "*|"git-receive-pack "*|"git upload-pack "*|"git receive-pack "*) exec git-shell -c "$SSH_ORIGINAL_COMMAND" ;;
-  *) echo "only git fetch and push are allowed" >&2; exit 1 ;;
-esac
-`;
+/** Git's two remote commands, as `git` sends them over SSH: `git-upload-pack '<path>'`. */
+const GIT_COMMAND =
+  /^(git-upload-pack|git-receive-pack|git upload-pack|git receive-pack) '((?:[^']|'\\'')*)'$/;
 
-/** sshd running as root needs its privilege-separation directory (Debian creates it at boot only). */
-async function ensurePrivsepDir(): Promise<void> {
-  if (process.getuid?.() !== 0) return;
-  try {
-    await stat('/run/sshd');
-  } catch {
-    await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
-  }
+/**
+ * The repository path of a git remote command, or an error message. Git quotes the path the POSIX-shell way
+ * (`'` becomes `'\''`); only paths inside `root` are served.
+ */
+export function parseGitCommand(
+  command: string,
+  root: string,
+): { program: 'git-upload-pack' | 'git-receive-pack'; path: string } | { error: string } {
+  const m = GIT_COMMAND.exec(command);
+  if (m === null) return { error: 'only git fetch and push are allowed' };
+  const program = (m[1] ?? '').replace(' ', '-') as 'git-upload-pack' | 'git-receive-pack';
+  const path = resolve('/', (m[2] ?? '').replaceAll("'\\''", "'"));
+  const inside = relative(resolve(root), path);
+  if (inside === '' || inside.startsWith('..') || isAbsolute(inside))
+    return { error: `no such repository: ${path}` };
+  return { program, path };
 }
 
-function sshdConfig(dir: string, port: number, user: string): string {
-  return [
-    `ListenAddress 127.0.0.1:${port}`,
-    `HostKey ${join(dir, 'host_ed25519')}`,
-    'PidFile none',
-    `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-    // the test's temp dirs are not root-owned all the way up; the key file itself is private
-    'StrictModes no',
-    `AllowUsers ${user}`,
-    'PubkeyAuthentication yes',
-    'PasswordAuthentication no',
-    'KbdInteractiveAuthentication no',
-    'UsePAM no',
-    'PermitRootLogin prohibit-password',
-    'AllowTcpForwarding no',
-    'AllowAgentForwarding no',
-    'X11Forwarding no',
-    'PermitTTY no',
-    'PermitUserEnvironment no',
-    'AcceptEnv GIT_PROTOCOL',
-    `ForceCommand ${join(dir, 'forced-command.sh')}`,
-    'LogLevel VERBOSE',
-    '',
-  ].join('\n');
-}
-
-async function spawnSshd(
-  sshd: string,
-  config: string,
-  timeoutMs: number,
-): Promise<{ child: ChildProcess; log: string[] }> {
-  const log: string[] = [];
-  const child = spawn(sshd, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sshd did not start: ${log.join('')}`)), timeoutMs);
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      log.push(chunk);
-      if (log.join('').includes('Server listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`sshd exited with ${String(code)}: ${log.join('')}`));
-    });
-  });
-  return { child, log };
+/** A constant-time check that the offered public key is the authorised one. */
+function isAuthorisedKey(offered: { algo: string; data: Buffer }, authorised: ssh2.ParsedKey): boolean {
+  const want = authorised.getPublicSSH();
+  return (
+    offered.algo === authorised.type &&
+    offered.data.length === want.length &&
+    timingSafeEqual(offered.data, want)
+  );
 }
 
 /**
- * Debian's OpenSSH server on 127.0.0.1:<free port> with generated host and client keys. Works as root
- * and as an ordinary user; only key auth; every session is forced through git-shell.
+ * An SSH server (the `ssh2` npm package) on 127.0.0.1:<free port> with generated ed25519 host and client keys,
+ * speaking to the real OpenSSH client that git runs. Key auth only, one user, no shell, no forwarding: an exec
+ * request may only run the real `git-upload-pack` / `git-receive-pack` on a repository under `root`, with the
+ * client's `GIT_PROTOCOL` (so protocol v2 works). Needs no system sshd and no root.
  */
 export async function startSshGitServer(options: SshGitServerOptions): Promise<SshGitServer> {
-  await ensurePrivsepDir();
   const dir = await mkdtemp(join(tmpdir(), 'ssh-git-server-'));
   const user = userInfo().username;
   const [hostKey, clientKey] = await Promise.all([
     generateSshKeyPair(join(dir, 'host_ed25519'), 'host'),
     generateSshKeyPair(join(dir, 'client_ed25519'), 'client'),
   ]);
-  await writeFile(join(dir, 'authorized_keys'), `restrict ${clientKey.publicKey}\n`, { mode: 0o600 });
-  await writeFile(join(dir, 'forced-command.sh'), FORCED_COMMAND);
-  await chmod(join(dir, 'forced-command.sh'), 0o755);
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort();
-    const config = join(dir, 'sshd_config');
-    await writeFile(config, sshdConfig(dir, port, user));
-    try {
-      const { child, log } = await spawnSshd(options.sshd ?? SSHD, config, options.startTimeoutMs ?? 15_000);
-      const knownHostsFile = join(dir, 'known_hosts');
-      await writeFile(knownHostsFile, knownHostsLine('127.0.0.1', port, hostKey.publicKey));
-      return {
-        host: '127.0.0.1',
-        port,
-        user,
-        url: (name) => `ssh://${user}@127.0.0.1:${port}${join(options.root, `${name}.git`)}`,
-        clientKey,
-        hostKey,
-        knownHostsFile,
-        dir,
-        logs: () => log.join(''),
-        close: async () => {
-          if (child.exitCode === null && child.signalCode === null) {
-            const exited = new Promise((resolve) => child.once('exit', resolve));
-            child.kill('SIGTERM');
-            await exited;
+  const authorised = utils.parseKey(clientKey.publicKey);
+  if (authorised instanceof Error) throw authorised;
+  const log: string[] = [];
+  const note = (line: string): void => {
+    log.push(`${line}\n`);
+  };
+
+  const server = new Server({ hostKeys: [await readFile(hostKey.privateKeyFile)] }, (client) => {
+    client.on('error', (e) => note(`client error: ${e.message}`));
+    client.on('authentication', (ctx) => {
+      if (ctx.method !== 'publickey' || ctx.username !== user || !isAuthorisedKey(ctx.key, authorised)) {
+        note(`auth rejected: ${ctx.method} for ${ctx.username}`);
+        ctx.reject(['publickey']);
+        return;
+      }
+      // Without a signature the client only asks whether this key would do; with one, it proves it holds it.
+      if (ctx.signature !== undefined && ctx.blob !== undefined) {
+        if (authorised.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) {
+          note(`auth rejected: bad signature for ${ctx.username}`);
+          ctx.reject(['publickey']);
+          return;
+        }
+        note(`auth accepted: publickey for ${ctx.username}`);
+      }
+      ctx.accept();
+    });
+    client.on('ready', () => {
+      client.on('session', (acceptSession) => {
+        const session = acceptSession();
+        const env: Record<string, string> = {};
+        session.on('env', (accept, _reject, info) => {
+          if (info.key === 'GIT_PROTOCOL') env.GIT_PROTOCOL = info.val;
+          accept?.();
+        });
+        session.on('pty', (_accept, reject) => reject?.());
+        session.on('shell', (_accept, reject) => reject?.());
+        session.on('exec', (accept, _reject, info) => {
+          const stream = accept();
+          const parsed = parseGitCommand(info.command, options.root);
+          if ('error' in parsed) {
+            note(`refused: ${info.command}`);
+            stream.stderr.write(`${parsed.error}\n`);
+            stream.exit(1);
+            stream.end();
+            return;
           }
-          await rm(dir, { recursive: true, force: true });
-        },
-      };
-    } catch (e: unknown) {
-      lastError = e; // port taken between probe and bind: try another
-    }
-  }
-  await rm(dir, { recursive: true, force: true });
-  throw lastError;
+          note(`exec: ${parsed.program} ${parsed.path} (GIT_PROTOCOL=${env.GIT_PROTOCOL ?? ''})`);
+          const child = spawn(parsed.program, [parsed.path], {
+            env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, ...env },
+            stdio: ['pipe', 'pipe', 'pipe'],
+          });
+          stream.pipe(child.stdin);
+          child.stdout.pipe(stream, { end: false });
+          child.stderr.pipe(stream.stderr, { end: false });
+          child.on('error', (e) => note(`spawn failed: ${e.message}`));
+          child.on('close', (code) => {
+            note(`exit: ${parsed.program} ${String(code)}`);
+            stream.exit(code ?? 1);
+            stream.end();
+          });
+        });
+      });
+    });
+  });
+  const connections = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
+  });
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => done());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const knownHostsFile = join(dir, 'known_hosts');
+  await writeFile(knownHostsFile, knownHostsLine('127.0.0.1', port, hostKey.publicKey));
+  return {
+    host: '127.0.0.1',
+    port,
+    user,
+    url: (name) => `ssh://${user}@127.0.0.1:${port}${join(options.root, `${name}.git`)}`,
+    clientKey,
+    hostKey,
+    knownHostsFile,
+    dir,
+    logs: () => log.join(''),
+    close: async () => {
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      for (const socket of connections) socket.destroy();
+      await closed;
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
