@@ -1,3 +1,6 @@
+import type { ErrorKind } from '../errors.ts';
+import type { GatewaySyncError, GatewaySyncOutcome } from '../gateway-sync/index.ts';
+
 /** The outcome of one gateway in one round; `run --once --output json` prints a projection of it. */
 export interface GatewayReport {
   readonly name: string;
@@ -16,8 +19,12 @@ export interface GatewayReport {
   /** Scans that ran after the write (`config`, `projects`). */
   readonly scans: readonly string[];
   readonly dryRun: boolean;
+  /** This sync was the full re-sync after the gateway finished first-boot commissioning. */
+  readonly afterCommissioning: boolean;
   readonly durationMs: number;
+  /** Condition reason of a failure, and its kind (what happens next: a fix, a later retry, a backoff). */
   readonly reason: string | null;
+  readonly kind: ErrorKind | null;
   readonly error: string | null;
 }
 
@@ -28,29 +35,62 @@ export interface ReportSubject {
   readonly syncKey: string;
 }
 
-/** A Failed report with no changes (resolution failed, shutdown, ...); callers override fields. */
-export function failedReport(
-  subject: ReportSubject,
-  ref: string,
-  reason: string | null,
-  error: string | null,
-): GatewayReport {
+function blankReport(subject: ReportSubject, ref: string): GatewayReport {
   return {
     name: subject.name,
     namespace: subject.namespace,
     sync: subject.syncKey,
     ref,
     commit: null,
-    status: 'Failed',
+    status: 'Synced',
     added: 0,
     modified: 0,
     deleted: 0,
     drift: 0,
     scans: [],
     dryRun: false,
+    afterCommissioning: false,
     durationMs: 0,
-    reason,
-    error,
+    reason: null,
+    kind: null,
+    error: null,
+  };
+}
+
+/** The report of a gateway that was not synced because its round failed first (resolution, shutdown). */
+export function failedReport(subject: ReportSubject, ref: string, error: GatewaySyncError): GatewayReport {
+  return {
+    ...blankReport(subject, ref),
+    status: 'Failed',
+    reason: error.reason,
+    kind: error.kind,
+    error: error.message,
+  };
+}
+
+/** The report of a gateway already at the resolved commit: nothing to do. */
+export function unchangedReport(subject: ReportSubject, ref: string, commit: string): GatewayReport {
+  return { ...blankReport(subject, ref), commit };
+}
+
+/** The report of a gateway sync, keeping its reason, kind and commissioning state. */
+export function reportOf(subject: ReportSubject, ref: string, outcome: GatewaySyncOutcome): GatewayReport {
+  const result = outcome.result;
+  return {
+    ...blankReport(subject, ref),
+    commit: outcome.commit,
+    status: outcome.status,
+    added: result?.added.length ?? 0,
+    modified: result?.modified.length ?? 0,
+    deleted: result?.deleted.length ?? 0,
+    drift: result?.drift.length ?? 0,
+    scans: outcome.scans,
+    dryRun: outcome.dryRun,
+    afterCommissioning: outcome.afterCommissioning,
+    durationMs: outcome.durationMs,
+    reason: outcome.error?.reason ?? null,
+    kind: outcome.error?.kind ?? null,
+    error: outcome.error?.message ?? null,
   };
 }
 

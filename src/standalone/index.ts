@@ -1,3 +1,4 @@
+export { CommitApplier, type CommitApplierOptions, type GatewayProgress } from './commit-applier.ts';
 export { ConcurrencyGate } from './concurrency-gate.ts';
 export { renderDemoBanner } from './demo/demo-banner.ts';
 export { DEMO_INITIAL_TAG, prepareDemoState, renderDemoConfig } from './demo/prepare-demo-state.ts';
@@ -7,6 +8,7 @@ export { gitAuthFromSpec } from './git-auth-from-spec.ts';
 export { type ListenAddress, parseListenAddress } from './listen-address.ts';
 export { type LoadRunConfigResult, loadRunConfig } from './load-run-config.ts';
 export { type StandaloneReason, StandaloneReasons } from './reasons.ts';
+export { RefResolver, type RefResolverOptions, type ResolvedTarget } from './ref-resolver.ts';
 export { RequestedRef, RequestedRefStore } from './requested-ref-store.ts';
 export {
   type OutputFormat,
@@ -27,5 +29,5 @@ export {
 export { StandaloneRunner, type StandaloneRunnerOptions } from './standalone-runner.ts';
 export { StartRateLimiter, type StartRateLimiterOptions } from './start-rate-limiter.ts';
 export { renderStatusTable, StatusBoard, type StatusRow, TtyStatusPainter } from './status-table.ts';
-export { type GatewayProgress, SyncWorker, type SyncWorkerOptions, type Trigger } from './sync-worker.ts';
+export { SyncWorker, type SyncWorkerOptions, type Trigger } from './sync-worker.ts';
 export { WebhookKeyCache } from './webhook-key-cache.ts';

@@ -2,7 +2,6 @@
 export const StandaloneReasons = {
   ConfigInvalid: 'ConfigInvalid',
   SecretNotFound: 'SecretNotFound',
-  DataDirMissing: 'DataDirMissing',
   SyncFailed: 'SyncFailed',
   Paused: 'Paused',
   ShuttingDown: 'ShuttingDown',

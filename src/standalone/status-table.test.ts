@@ -15,8 +15,10 @@ const synced: GatewayReport = {
   drift: 2,
   scans: ['config', 'projects'],
   dryRun: false,
+  afterCommissioning: false,
   durationMs: 10,
   reason: null,
+  kind: null,
   error: null,
 };
 

@@ -16,7 +16,10 @@ export type {
 export { BUILTIN_EXCLUDES, ENGINE_DIR, PROTECTED_PATTERNS } from './protected-paths.ts';
 export { type SyncReason, SyncReasons } from './reasons.ts';
 export {
+  applyPreparedSync,
+  type PreparedSync,
   planSync,
+  prepareSync,
   readAppliedState,
   type SyncInput,
   syncDataDir,

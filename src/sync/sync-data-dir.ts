@@ -50,6 +50,8 @@ export async function readAppliedState(dataDir: string): Promise<{ commit: strin
 /**
  * Makes the data dir's managed roots equal to the profile's view of `commit`: plans (incrementally from
  * `changes` when the manifest is trusted, otherwise by full comparison), then applies unless `dryRun`.
+ * `prepareSync` + `applyPreparedSync` are the same in two steps, for callers that act between planning and
+ * writing (the sync cycle takes the gateway's scan locks the plan needs).
  *
  * @example
  * const applied = await readAppliedState(dataDir);
@@ -57,23 +59,48 @@ export async function readAppliedState(dataDir: string): Promise<{ commit: strin
  * const result = await syncDataDir({ sourceDir: dir, commit, dataDir, profile, changes, changesFrom: applied?.commit });
  */
 export async function syncDataDir(input: SyncInput): Promise<SyncResult> {
-  const started = performance.now();
+  return applyPreparedSync(await prepareSync(input));
+}
+
+/** A plan of one sync, made once and applied at most once. */
+export interface PreparedSync {
+  /** What the sync will do; exactly what a dry run reports. */
+  readonly preview: SyncResult;
+  readonly projectsChanged: boolean;
+  readonly configChanged: boolean;
+  readonly input: SyncInput;
+  readonly planned: PlannedSync;
+  readonly startedAt: number;
+}
+
+/** Plans `input` without writing anything. */
+export async function prepareSync(input: SyncInput): Promise<PreparedSync> {
+  const startedAt = performance.now();
   const planned = await planSync(input);
-  const { plan } = planned;
-  const plannedBytes = plan.writes.reduce((sum, w) => sum + w.size, 0);
-  if (input.dryRun === true) {
-    const result = summarizePlan(plan, {
-      dryRun: true,
-      bytesWritten: plannedBytes,
-      durationMs: elapsed(started),
-    });
-    // The sync cycle plans with a dry run before every apply: debug, not info, so logs say each thing once.
-    input.logger?.debug(logFields(result), 'sync planned (dry run)');
-    return result;
-  }
+  const plannedBytes = planned.plan.writes.reduce((sum, w) => sum + w.size, 0);
+  const preview = summarizePlan(planned.plan, {
+    dryRun: true,
+    bytesWritten: plannedBytes,
+    durationMs: elapsed(startedAt),
+  });
+  input.logger?.debug(logFields(preview), 'sync planned');
+  return {
+    preview,
+    projectsChanged: preview.projectsChanged,
+    configChanged: preview.configChanged,
+    input,
+    planned,
+    startedAt,
+  };
+}
+
+/** Writes a prepared plan (or, for a dry run, returns its preview). */
+export async function applyPreparedSync(prepared: PreparedSync): Promise<SyncResult> {
+  const { input, planned, startedAt } = prepared;
+  if (input.dryRun === true) return { ...prepared.preview, durationMs: elapsed(startedAt) };
   const bytesWritten = await commitPlan(planned, input);
-  const result = summarizePlan(plan, { dryRun: false, bytesWritten, durationMs: elapsed(started) });
-  input.logger?.[plan.strategy === 'noop' ? 'debug' : 'info'](logFields(result), 'sync completed');
+  const result = summarizePlan(planned.plan, { dryRun: false, bytesWritten, durationMs: elapsed(startedAt) });
+  input.logger?.[planned.plan.strategy === 'noop' ? 'debug' : 'info'](logFields(result), 'sync completed');
   return result;
 }
 

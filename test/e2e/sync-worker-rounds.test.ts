@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SYNC_ENGINE } from '../../src/gateway-sync/index.ts';
 import {
   type FetchCommitRequest,
   type FetchCommitResult,
@@ -41,6 +42,7 @@ let worker: SyncWorker;
 
 beforeEach(async () => {
   clock = 0;
+  plans = [];
   root = await mkdtemp(join(tmpdir(), 'igs-rounds-'));
   repo = await createFixtureRepo(join(root, 'server'), 'proveit');
   await repo.tag('2.0.0', await repo.commit(await exampleRepoFiles()), { annotated: true });
@@ -67,6 +69,13 @@ beforeEach(async () => {
     stopSignal: new AbortController().signal,
     signal: new AbortController().signal,
     now: () => clock,
+    engine: {
+      prepare: (input) => {
+        plans.push(input.dataDir);
+        return SYNC_ENGINE.prepare(input);
+      },
+      apply: SYNC_ENGINE.apply,
+    },
     onProgress: (p) => {
       onResolving(p.state);
       if (p.state === 'Syncing') syncing += 1;
@@ -78,6 +87,8 @@ beforeEach(async () => {
 
 let maxSyncing = 0;
 let clock = 0;
+/** The data dir of every plan the engine made. */
+let plans: string[] = [];
 let onResolving: (state: string) => void = () => {};
 
 afterEach(async () => {
@@ -92,12 +103,15 @@ describe('SyncWorker rounds', () => {
     expect(reports.map((r) => [r.name, r.status])).toEqual(AREAS.map((a) => [a, 'Synced']));
     expect({ resolves: git.resolves, fetches: git.fetches }).toEqual({ resolves: 1, fetches: 1 });
     expect(maxSyncing).toBeLessThanOrEqual(2);
+    // One plan per gateway per round.
+    expect(plans.map((dir) => dir.split('/').pop()).sort()).toEqual(AREAS);
     // Nothing new: one ls-remote, no fetch, no gateway work.
     const again = await worker.trigger({ cause: 'poll' });
     expect(again.map((r) => [r.name, r.status, r.added + r.modified + r.deleted])).toEqual(
       AREAS.map((a) => [a, 'Synced', 0]),
     );
     expect({ resolves: git.resolves, fetches: git.fetches }).toEqual({ resolves: 2, fetches: 1 });
+    expect(plans).toHaveLength(AREAS.length);
   });
 
   it('a burst of triggers during a round coalesces into one follow-up round that uses the latest requested ref', async () => {

@@ -22,25 +22,26 @@ export interface ApplyContext {
   readonly afterCommissioning: boolean;
 }
 
-export interface SyncCycleOptions<A extends ChangeSummary> {
+export interface SyncCycleOptions<A extends ChangeSummary, P extends ChangeSummary = ChangeSummary> {
   /** The gateway to drive; `undefined` writes files only (standalone without `url`). */
   readonly gateway: GatewayClient | undefined;
   /** Initial sync: the gateway has not started yet (startup-probe gated); write, no gateway calls. */
   readonly initial?: boolean | undefined;
   /**
    * Post-commissioning re-sync hook: the caller saw the gateway commissioning in an earlier cycle (a
-   * GatewayNotCommissioned error) and it may have finished in between. Apply then gets
+   * GatewayNotCommissioned error) and it may have finished in between. Plan and apply then get
    * `afterCommissioning: true`, as when this cycle itself sees COMMISSIONING → RUNNING.
    */
   readonly afterCommissioning?: boolean | undefined;
   readonly designerSessionPolicy: DesignerSessionPolicy;
   /**
-   * Optional dry run that reports what `apply` would change. When given, locks are taken only for the
-   * kinds that will change, and a no-change sync makes no lock and no scan calls.
+   * Plans the write once, after the gateway is ready and the designer policy passed, and reports what it
+   * will change: locks are taken only for the kinds that will change, and a no-change sync makes no lock and
+   * no scan calls. Its result is handed to `apply`. Without it, both kinds are locked.
    */
-  readonly plan?: ((signal: AbortSignal) => Promise<ChangeSummary>) | undefined;
-  /** Writes the files (the engine). Called once, after the locks are held. */
-  readonly apply: (signal: AbortSignal, context: ApplyContext) => Promise<A>;
+  readonly plan?: ((signal: AbortSignal, context: ApplyContext) => Promise<P>) | undefined;
+  /** Writes the files (the engine), given the plan's result. Called once, after the locks are held. */
+  readonly apply: (signal: AbortSignal, context: ApplyContext, planned: P | undefined) => Promise<A>;
   readonly signal?: AbortSignal | undefined;
   readonly logger?: Logger | undefined;
   readonly readinessTimeoutMs?: number | undefined;
@@ -76,15 +77,16 @@ const NEVER = new AbortController().signal;
  * the write → result. A failed apply leaves the locks held on purpose: they expire after the hold timeout
  * (or the retry adopts them), so the gateway never scans a half-applied write.
  */
-export async function runSyncCycle<A extends ChangeSummary>(
-  options: SyncCycleOptions<A>,
+export async function runSyncCycle<A extends ChangeSummary, P extends ChangeSummary = ChangeSummary>(
+  options: SyncCycleOptions<A, P>,
 ): Promise<CycleResult<A>> {
   const started = Date.now();
   const signal = options.signal ?? NEVER;
   const log = options.logger;
   const gateway = options.gateway;
   if (gateway === undefined || options.initial === true) {
-    const applied = await runApply(options, signal, { afterCommissioning: false });
+    const context = { afterCommissioning: options.afterCommissioning === true };
+    const applied = await runApply(options, signal, context, await runPlan(options, signal, context));
     return {
       applied,
       mode: gateway === undefined ? 'files-only' : 'initial',
@@ -110,7 +112,8 @@ export async function runSyncCycle<A extends ChangeSummary>(
     signal,
     logger: log,
   });
-  const planned = options.plan === undefined ? undefined : await options.plan(signal);
+  const context = { afterCommissioning: ready.observedCommissioning || options.afterCommissioning === true };
+  const planned = await runPlan(options, signal, context);
   const toLock = planned === undefined ? [...SCAN_KINDS] : changedKinds(planned);
   const lockOptions = {
     acquireTimeoutS: options.lockAcquireTimeoutS,
@@ -130,8 +133,7 @@ export async function runSyncCycle<A extends ChangeSummary>(
   if (locks.mode === 'unsupported') {
     for (const kind of toLock) await waitForIdleScan(gateway, kind, scanOptions);
   }
-  const afterCommissioning = ready.observedCommissioning || options.afterCommissioning === true;
-  const applied = await runApply(options, signal, { afterCommissioning }).catch((e: unknown) => {
+  const applied = await runApply(options, signal, context, planned).catch((e: unknown) => {
     if (locks.held.length > 0) {
       log?.warn({ locked: locks.held }, 'apply failed; scan locks left held until they expire');
     }
@@ -168,18 +170,33 @@ export async function runSyncCycle<A extends ChangeSummary>(
     scans,
     released,
     designerSessions: designers.sessions,
-    observedCommissioning: afterCommissioning,
+    observedCommissioning: context.afterCommissioning,
     durationMs: Date.now() - started,
   };
 }
 
-async function runApply<A extends ChangeSummary>(
-  options: SyncCycleOptions<A>,
+async function runPlan<A extends ChangeSummary, P extends ChangeSummary>(
+  options: SyncCycleOptions<A, P>,
   signal: AbortSignal,
   context: ApplyContext,
+): Promise<P | undefined> {
+  if (options.plan === undefined) return undefined;
+  try {
+    return await options.plan(signal, context);
+  } catch (e: unknown) {
+    if (e instanceof OperatorError) throw e;
+    throw toOperatorError(e, GatewayReasons.ApplyFailed);
+  }
+}
+
+async function runApply<A extends ChangeSummary, P extends ChangeSummary>(
+  options: SyncCycleOptions<A, P>,
+  signal: AbortSignal,
+  context: ApplyContext,
+  planned: P | undefined,
 ): Promise<A> {
   try {
-    return await options.apply(signal, context);
+    return await options.apply(signal, context, planned);
   } catch (e: unknown) {
     if (e instanceof OperatorError) throw e;
     throw toOperatorError(e, GatewayReasons.ApplyFailed);

@@ -97,7 +97,11 @@ describe('sync cycle against the simulator', () => {
   it('the simulator flags a scan that started while a write was in progress (negative control)', async () => {
     const fx = await fixture({ scanDurationMs: 300 });
     await fx.client().startScan('projects');
-    await engineApply(fx, PROJECT_FILES)(new AbortController().signal, { afterCommissioning: false });
+    await engineApply(fx, PROJECT_FILES)(
+      new AbortController().signal,
+      { afterCommissioning: false },
+      undefined,
+    );
     await expect
       .poll(async () => (await fx.control.scans())[0]?.finishedAt, { timeout: 5_000 })
       .toBeDefined();
@@ -108,7 +112,11 @@ describe('sync cycle against the simulator', () => {
 
   it('the simulator flags writes made before the lock was taken (negative control)', async () => {
     const fx = await fixture();
-    await engineApply(fx, PROJECT_FILES)(new AbortController().signal, { afterCommissioning: false });
+    await engineApply(fx, PROJECT_FILES)(
+      new AbortController().signal,
+      { afterCommissioning: false },
+      undefined,
+    );
     await new Promise((r) => setTimeout(r, 50));
     await fx.client().acquireScanLock('projects');
     await fx.client().startScan('projects');
@@ -208,7 +216,7 @@ describe('sync cycle against the simulator', () => {
     const running = cycle(fx, {
       apply: async (signal, ctx) => {
         contexts.push(ctx.afterCommissioning);
-        return base(signal, ctx);
+        return base(signal, ctx, undefined);
       },
     });
     // The cycle has polled the commissioning gateway more than once, and has not applied anything yet.
@@ -237,7 +245,7 @@ describe('sync cycle against the simulator', () => {
       afterCommissioning: err.reason === GatewayReasons.GatewayNotCommissioned,
       apply: async (signal, ctx) => {
         contexts.push(ctx.afterCommissioning);
-        return base(signal, ctx);
+        return base(signal, ctx, undefined);
       },
     });
     expect(contexts).toEqual([true]);
