@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Test tiers (docs: README "Testing"). `npm test` runs every project.
+// Test tiers (docs/architecture.md, section "Test tiers"). `npm test` runs every project, after
+// scripts/test-prereqs.ts has checked the machine and built the control plane.
 // - unit:        pure modules, tests beside the code (src/**/x.test.ts)
 // - component:   real git, real filesystems, the gateway simulator, servers on 127.0.0.1:0
 // - integration: a real kube-apiserver + etcd built from Go modules (see testenv/)

@@ -10,6 +10,7 @@ export * from './git-source.ts';
 export * from './group-version.ts';
 export * from './ignition-sync.ts';
 export * from './ignition-sync-status.ts';
+export * from './operator-contract.ts';
 export * from './reasons.ts';
 export * from './rules.ts';
 export * from './sync-profile.ts';
