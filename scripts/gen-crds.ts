@@ -2,7 +2,7 @@
 // files differ from what the schemas generate (`npm run gen:check`, part of `npm run check`).
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildCrds, crdFileName, renderCrd } from '../src/api/index.ts';
+import { buildCrds, crdFileName, renderCrd } from '../src/api/crds/index.ts';
 
 const outDir = join(import.meta.dirname, '..', 'deploy', 'crds');
 const check = process.argv.includes('--check');

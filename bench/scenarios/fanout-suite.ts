@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type GatewaySimulator, startGatewaySimulator } from '../../src/ignition/index.ts';
+import { type GatewaySimulator, startGatewaySimulator } from '../../src/ignition/simulator/index.ts';
 import { readAppliedState } from '../../src/sync/index.ts';
 import { startGitHttpServer } from '../../test/harness/git-servers/index.ts';
 import type { BenchRepo } from '../generator/ensure-bench-repo.ts';

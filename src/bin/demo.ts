@@ -1,7 +1,7 @@
 // `npm start`: the embedded default demo (src/standalone/demo). The only place that reads process.* for it.
 import { fileURLToPath } from 'node:url';
 import { createLogger, type Logger } from '../observability/index.ts';
-import { runDemo } from '../standalone/index.ts';
+import { runDemo } from '../standalone/demo/index.ts';
 
 const controller = new AbortController();
 let signals = 0;

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Option } from 'commander';
 import { toOperatorError } from '../errors.ts';
-import { parseTokenSpec, startGatewaySimulator } from '../ignition/index.ts';
+import { parseTokenSpec, startGatewaySimulator } from '../ignition/simulator/index.ts';
 import { createLogger } from '../observability/index.ts';
 import { ExitCode } from './io.ts';
 import { logLevelOption } from './log-level-option.ts';

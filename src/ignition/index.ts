@@ -1,4 +1,5 @@
-// Public API of the Ignition component: the gateway client, the sync cycle and the gateway simulator.
+// Public API of the Ignition component: the gateway client and the sync cycle.
+// The gateway simulator (a test and demo tool) has its own entry point: ./simulator/index.ts.
 export { type BackoffPolicy, computeBackoffDelayMs, DEFAULT_BACKOFF } from './client/backoff.ts';
 export { classifyHttpFailure, classifyTransportError } from './client/classify-failure.ts';
 export { type CallOptions, GatewayClient, type GatewayClientOptions } from './client/gateway-client.ts';
@@ -36,30 +37,3 @@ export {
 } from './gateway-types.ts';
 export { formatGwInfo, type GwInfo, parseGwInfo } from './gwinfo.ts';
 export { type GatewayReason, GatewayReasons } from './reasons.ts';
-export type {
-  DataSnapshot,
-  ResourceEntry,
-  SnapshotDiff,
-  SnapshotError,
-} from './simulator/data-snapshot.ts';
-export type { FaultAction, FaultRule, FaultRuleInput } from './simulator/fault-rules.ts';
-export type { GatewayWrite, GatewayWriteRecord } from './simulator/gateway-writes.ts';
-export { generateTestCertificates, type TestCertificates } from './simulator/generate-test-certificates.ts';
-export type { ScanLogEntry } from './simulator/scan-engine.ts';
-export { seedDataDir } from './simulator/seed-data-dir.ts';
-export type {
-  DesignerInput,
-  Lifecycle,
-  RequestLogEntry,
-  SimulatedGateway,
-} from './simulator/simulated-gateway.ts';
-export { SimulatorControlClient, type SimulatorState } from './simulator/simulator-control-client.ts';
-export {
-  type GatewaySimulator,
-  type GatewaySimulatorOptions,
-  type SimTokenInput,
-  startGatewaySimulator,
-} from './simulator/start-gateway-simulator.ts';
-export { computeTokenHash, parseTokenSpec } from './simulator/token-auth.ts';
-export { GATEWAY_OWNED_GLOBS, isGatewayOwned, type TripwireReport } from './simulator/tripwires.ts';
-export type { LockInterval, WriteEvidence } from './simulator/write-evidence.ts';

@@ -1,8 +1,5 @@
 export { CommitApplier, type CommitApplierOptions, type GatewayProgress } from './commit-applier.ts';
 export { ConcurrencyGate } from './concurrency-gate.ts';
-export { renderDemoBanner } from './demo/demo-banner.ts';
-export { DEMO_INITIAL_TAG, prepareDemoState, renderDemoConfig } from './demo/prepare-demo-state.ts';
-export { type DemoReady, type RunDemoOptions, runDemo } from './demo/run-demo.ts';
 export { type GatewayReport, type OnceJsonGateway, toOnceJson } from './gateway-report.ts';
 export { gitAuthFromSpec } from './git-auth-from-spec.ts';
 export { type ListenAddress, parseListenAddress } from './listen-address.ts';

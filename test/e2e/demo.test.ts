@@ -5,10 +5,9 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SimulatorControlClient } from '../../src/ignition/index.ts';
+import { SimulatorControlClient } from '../../src/ignition/simulator/index.ts';
 import { createSilentLogger } from '../../src/observability/index.ts';
-import { runDemoGit } from '../../src/standalone/demo/demo-git.ts';
-import { type DemoReady, runDemo } from '../../src/standalone/index.ts';
+import { type DemoReady, runDemo, runDemoGit } from '../../src/standalone/demo/index.ts';
 import { EXAMPLE_DIR } from './proveit-environment.ts';
 import { ReportLog } from './report-log.ts';
 

@@ -4,7 +4,7 @@ import {
   type GatewaySimulator,
   SimulatorControlClient,
   startGatewaySimulator,
-} from '../../src/ignition/index.ts';
+} from '../../src/ignition/simulator/index.ts';
 import { createSilentLogger } from '../../src/observability/index.ts';
 import { type GatewayProgress, loadRunConfig, StandaloneRunner } from '../../src/standalone/index.ts';
 import { readAppliedState } from '../../src/sync/index.ts';

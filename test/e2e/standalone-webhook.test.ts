@@ -7,7 +7,7 @@ import {
   type GatewaySimulator,
   SimulatorControlClient,
   startGatewaySimulator,
-} from '../../src/ignition/index.ts';
+} from '../../src/ignition/simulator/index.ts';
 import { createSilentLogger } from '../../src/observability/index.ts';
 import { loadRunConfig, StandaloneRunner } from '../../src/standalone/index.ts';
 import { type ProveitEnvironment, startProveitEnvironment, WEBHOOK_KEY } from './proveit-environment.ts';

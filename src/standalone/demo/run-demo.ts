@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { type GatewaySimulator, startGatewaySimulator } from '../../ignition/index.ts';
+import { type GatewaySimulator, startGatewaySimulator } from '../../ignition/simulator/index.ts';
 import type { Logger } from '../../observability/index.ts';
 import { type RunStandaloneOptions, runStandalone } from '../run-standalone.ts';
 import type { GatewayProgress } from '../sync-worker.ts';

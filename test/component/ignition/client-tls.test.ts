@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayReasons, generateTestCertificates } from '../../../src/ignition/index.ts';
+import { GatewayReasons } from '../../../src/ignition/index.ts';
+import { generateTestCertificates } from '../../../src/ignition/simulator/index.ts';
 import { captureLogger } from '../../harness/capture-logger.ts';
 import { rejectionOf } from '../../harness/rejection-of.ts';
 import { type SimFixture, startSimFixture } from './simulator-fixture.ts';

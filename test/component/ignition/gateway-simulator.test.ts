@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computeTokenHash, GatewayReasons } from '../../../src/ignition/index.ts';
+import { GatewayReasons } from '../../../src/ignition/index.ts';
+import { computeTokenHash } from '../../../src/ignition/simulator/index.ts';
 import { rejectionOf } from '../../harness/rejection-of.ts';
 import { resourceJson, type SimFixture, useSimFixture, WRITER_TOKEN } from './simulator-fixture.ts';
 

@@ -2,14 +2,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach } from 'vitest';
+import { GatewayClient, type GatewayClientOptions } from '../../../src/ignition/index.ts';
 import {
-  GatewayClient,
-  type GatewayClientOptions,
   type GatewaySimulator,
   type GatewaySimulatorOptions,
   SimulatorControlClient,
   startGatewaySimulator,
-} from '../../../src/ignition/index.ts';
+} from '../../../src/ignition/simulator/index.ts';
 
 export const WRITER_TOKEN = 'sync-agent:c3luYy1zZWNyZXQtdmFsdWU';
 export const READER_TOKEN = 'viewer:dmlld2VyLXNlY3JldA';
