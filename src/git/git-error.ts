@@ -1,5 +1,5 @@
 import { OperatorError } from '../errors.ts';
-import { GIT_REASON_KINDS, type GitReason } from './reasons.ts';
+import { GIT_REASON_KINDS, type GitReason } from '../reasons/index.ts';
 
 /**
  * Builds the OperatorError for a git reason with the reason's fixed kind. The message must already be

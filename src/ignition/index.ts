@@ -1,4 +1,6 @@
 // Public API of the Ignition component: the gateway client, the sync cycle and the gateway simulator.
+
+export { type GatewayReason, GatewayReasons } from '../reasons/index.ts';
 export { type BackoffPolicy, computeBackoffDelayMs, DEFAULT_BACKOFF } from './client/backoff.ts';
 export { classifyHttpFailure, classifyTransportError } from './client/classify-failure.ts';
 export { type CallOptions, GatewayClient, type GatewayClientOptions } from './client/gateway-client.ts';
@@ -35,7 +37,6 @@ export {
   type StatusPing,
 } from './gateway-types.ts';
 export { formatGwInfo, type GwInfo, parseGwInfo } from './gwinfo.ts';
-export { type GatewayReason, GatewayReasons } from './reasons.ts';
 export type {
   DataSnapshot,
   ResourceEntry,

@@ -2,7 +2,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { ApiException, HttpMethod, RequestContext } from '@kubernetes/client-node';
 import { fetch } from 'undici';
 import { OperatorError } from '../errors.ts';
-import { KubeReasons } from './reasons.ts';
+import { KubeReasons } from '../reasons/index.ts';
 
 /** A `metav1.Status` body as the apiserver returns it on errors. */
 export interface KubeStatus {

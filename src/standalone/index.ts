@@ -1,3 +1,4 @@
+export { type StandaloneReason, StandaloneReasons } from '../reasons/index.ts';
 export { ConcurrencyGate } from './concurrency-gate.ts';
 export { renderDemoBanner } from './demo/demo-banner.ts';
 export { DEMO_INITIAL_TAG, prepareDemoState, renderDemoConfig } from './demo/prepare-demo-state.ts';
@@ -6,7 +7,6 @@ export { type GatewayReport, type OnceJsonGateway, toOnceJson } from './gateway-
 export { gitAuthFromSpec } from './git-auth-from-spec.ts';
 export { type ListenAddress, parseListenAddress } from './listen-address.ts';
 export { type LoadRunConfigResult, loadRunConfig } from './load-run-config.ts';
-export { type StandaloneReason, StandaloneReasons } from './reasons.ts';
 export { RequestedRef, RequestedRefStore } from './requested-ref-store.ts';
 export {
   type OutputFormat,

@@ -3,9 +3,9 @@ import { OperatorError, toOperatorError } from '../errors.ts';
 import type { Change, GitAuth, GitClient } from '../git/index.ts';
 import { GatewayClient, runSyncCycle } from '../ignition/index.ts';
 import type { Logger } from '../observability/index.ts';
+import { StandaloneReasons } from '../reasons/index.ts';
 import { readAppliedState, type SyncResult, syncDataDir } from '../sync/index.ts';
 import { failedReport, type GatewayReport } from './gateway-report.ts';
-import { StandaloneReasons } from './reasons.ts';
 import type { SecretsDir } from './secrets-dir.ts';
 import type { GatewayRouting, StandaloneGateway } from './standalone-config.ts';
 

@@ -1,5 +1,5 @@
 import { OperatorError } from '../../errors.ts';
-import { GatewayReasons } from '../reasons.ts';
+import { GatewayReasons } from '../../reasons/index.ts';
 
 /** What the client knows about a failed response when it decides retry-or-fail. */
 export interface HttpFailure {

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { OperatorError } from '../../errors.ts';
 import { createSilentLogger } from '../../observability/index.ts';
-import { ReceiverReasons } from './reasons.ts';
+import { ReceiverReasons } from '../../reasons/index.ts';
 import type { WebhookDecision, WebhookEvent } from './webhook-event.ts';
 import { WebhookHandler } from './webhook-handler.ts';
 
