@@ -145,7 +145,7 @@ describe('WebhookHandler', () => {
     const { handler } = setup({
       onAccepted: async (e) => {
         calls += 1;
-        if (calls === 1) throw new OperatorError('SyncQueueFailed', 'queue closed');
+        if (calls === 1) throw new OperatorError('SyncFailed', 'queue closed');
         return { accepted: true, ref: e.ref };
       },
     });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isFullCommitSha, isValidGitRef } from '../../api/index.ts';
 import { toOperatorError } from '../../errors.ts';
 import type { Logger } from '../../observability/index.ts';
-import { ReceiverReasons } from '../../reasons/index.ts';
+import { type ReceiverReason, ReceiverReasons } from '../../reasons/index.ts';
 import { DeliveryCache } from './delivery-cache.ts';
 import { detectProvider } from './providers/detect-provider.ts';
 import { mediaTypeOf } from './providers/json-payload.ts';
@@ -49,7 +49,7 @@ export type Preflight =
 
 const SEGMENT = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
-function failure(status: number, error: string, message: string): WebhookResponse {
+function failure(status: number, error: ReceiverReason, message: string): WebhookResponse {
   return { status, body: { error, message } };
 }
 
