@@ -10,8 +10,8 @@ import { defaultErrorKind, type Reason } from './reasons/index.ts';
  * - `transient`: anything else (network, git server, conflicts). Retry with exponential backoff.
  *
  * Every reason is registered in src/reasons, which also gives each one its kind: an error created without
- * `options.kind` gets the registry's kind (`transient` for a reason of kind `none`). Pass `kind` only where
- * one reason means different things at different sites (e.g. `DesignerSessionActive`: wait or fail policy).
+ * `options.kind` gets the registry's kind (`transient` for a reason of kind `none`). An explicit `kind` wins,
+ * for sites where one reason needs another kind (`DesignerSessionActive` under the `fail` policy: stalling).
  *
  * Messages start lowercase, read "what failed: why", and never contain secrets.
  */

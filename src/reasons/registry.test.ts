@@ -1,3 +1,5 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REASON_PATTERN } from '../errors.ts';
 import {
@@ -103,5 +105,23 @@ describe('reason registry', () => {
     expect(defaultErrorKind('GatewayUnreachable')).toBe('transient');
     expect(kindOf('Succeeded')).toBe('none');
     expect(defaultErrorKind('Succeeded')).toBe('transient');
+  });
+
+  it('imports nothing but its own files and the types of src/errors.ts', async () => {
+    const files = (await readdir(import.meta.dirname)).filter(
+      (f) => f.endsWith('.ts') && !f.endsWith('.test.ts'),
+    );
+    let statements = 0;
+    for (const file of files) {
+      const text = await readFile(join(import.meta.dirname, file), 'utf8');
+      for (const [statement, from] of text.matchAll(/^(?:import|export)\b[^;]*?\bfrom '([^']+)';/gms)) {
+        const ok =
+          /^\.\/[a-z-]+\.ts$/.test(from ?? '') ||
+          (from === '../errors.ts' && /^import type /.test(statement));
+        expect(ok, `${file}: ${statement}`).toBe(true);
+        statements += 1;
+      }
+    }
+    expect(statements).toBeGreaterThan(20);
   });
 });

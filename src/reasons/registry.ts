@@ -49,10 +49,10 @@ function merge(parts: Readonly<Record<ReasonPart, Readonly<Record<string, Reason
       if (other !== undefined) {
         throw new Error(`reason ${name} is defined twice (parts ${other.part} and ${part}): keep one entry`);
       }
-      all[name] = { name: name as Reason, part, ...entry };
+      all[name] = Object.freeze({ name: name as Reason, part, ...entry });
     }
   }
-  return all as { readonly [N in Reason]: ReasonInfo };
+  return Object.freeze(all) as { readonly [N in Reason]: ReasonInfo };
 }
 
 /** The entry of `name`, or undefined when it is not registered (a string that reached us through a cast). */
