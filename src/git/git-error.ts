@@ -2,8 +2,8 @@ import { OperatorError } from '../errors.ts';
 import type { GitReason } from '../reasons/index.ts';
 
 /**
- * Builds the OperatorError for a git reason, whose kind the registry fixes (src/reasons/git.ts). The message must already be
- * redacted; every caller in this folder passes text through `redact()` first.
+ * Builds the OperatorError for a git reason, whose kind the registry fixes (src/reasons/git.ts). The message
+ * must already be redacted; every caller in this folder passes text through `redact()` first.
  */
 export function gitError(
   reason: GitReason,

@@ -9,6 +9,7 @@ describe('KubeApiError', () => {
     [422, 'Invalid', 'KubeApiError'],
     [401, 'Unauthorized', 'KubeApiError'],
     [500, undefined, 'KubeApiError'],
+    [400, 'constructor', 'KubeApiError'],
   ])('%i %s → reason %s, the Status reason kept', (code, statusReason, reason) => {
     const e = new KubeApiError(
       code,

@@ -28,7 +28,7 @@ export class KubeApiError extends OperatorError {
   constructor(code: number, message: string, status: KubeStatus | undefined) {
     const statusReason = status?.reason;
     const reason =
-      (statusReason === undefined ? undefined : KUBE_STATUS_REASONS[statusReason]) ??
+      (statusReason === undefined ? undefined : KUBE_STATUS_REASONS.get(statusReason)) ??
       KubeReasons.KubeApiError;
     super(reason, message, {
       kind: 'transient',

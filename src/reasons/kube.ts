@@ -72,7 +72,7 @@ export const KubeReasons = namesOf(KUBE_REASONS);
 export type KubeReason = (typeof KubeReasons)[keyof typeof KubeReasons];
 
 /** `metav1.Status` reasons that keep their own registry reason in a `KubeApiError`; others are `KubeApiError`. */
-export const KUBE_STATUS_REASONS: Readonly<Record<string, KubeReason>> = {
-  NotFound: KubeReasons.KubeObjectNotFound,
-  Conflict: KubeReasons.Conflict,
-};
+export const KUBE_STATUS_REASONS: ReadonlyMap<string, KubeReason> = new Map([
+  ['NotFound', KubeReasons.KubeObjectNotFound],
+  ['Conflict', KubeReasons.Conflict],
+]);
