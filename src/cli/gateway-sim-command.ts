@@ -4,6 +4,7 @@ import { Option } from 'commander';
 import { toOperatorError } from '../errors.ts';
 import { parseTokenSpec, startGatewaySimulator } from '../ignition/simulator/index.ts';
 import { createLogger } from '../observability/index.ts';
+import { CliReasons } from '../reasons/index.ts';
 import { ExitCode } from './io.ts';
 import { logLevelOption } from './log-level-option.ts';
 import type { RegisterCommand } from './program.ts';
@@ -131,7 +132,7 @@ export const registerGatewaySimCommand: RegisterCommand = (program, ctx) => {
         await sim.close();
         ctx.setExitCode(ExitCode.ok);
       } catch (e: unknown) {
-        const err = toOperatorError(e, 'GatewaySimFailed');
+        const err = toOperatorError(e, CliReasons.GatewaySimFailed);
         io.stderr.write(`gateway-sim failed: ${err.message}\n`);
         ctx.setExitCode(ExitCode.failed);
       }

@@ -1,6 +1,7 @@
 import { Option } from 'commander';
 import { toOperatorError } from '../errors.ts';
 import { createLogger } from '../observability/index.ts';
+import { CliReasons } from '../reasons/index.ts';
 import { type OutputFormat, runStandalone } from '../standalone/index.ts';
 import { ExitCode } from './io.ts';
 import { logLevelOption } from './log-level-option.ts';
@@ -61,7 +62,7 @@ export const registerRunCommand: RegisterCommand = (program, ctx) => {
         });
         ctx.setExitCode(code);
       } catch (e: unknown) {
-        const err = toOperatorError(e, 'RunFailed');
+        const err = toOperatorError(e, CliReasons.RunFailed);
         logger.error({ err, reason: err.reason }, 'run failed');
         io.stderr.write(`run failed: ${err.message}\n`);
         ctx.setExitCode(ExitCode.failed);

@@ -2,11 +2,11 @@ import { stat } from 'node:fs/promises';
 import { OperatorError, toOperatorError } from '../errors.ts';
 import { GatewayClient, GatewayReasons, runSyncCycle, type SyncCycleOptions } from '../ignition/index.ts';
 import type { Logger } from '../observability/index.ts';
+import { GatewaySyncReasons } from '../reasons/index.ts';
 import { type PreparedSync, readAppliedState, type SyncResult } from '../sync/index.ts';
 import type { ChangeSource } from './change-source.ts';
 import type { GatewayTarget } from './gateway-target.ts';
 import type { GatewaySyncOutcome } from './outcome.ts';
-import { GatewaySyncReasons } from './reasons.ts';
 import { SYNC_ENGINE, type SyncEngine } from './sync-engine.ts';
 
 /** One gateway, one commit, from a checkout of that commit. */

@@ -1,7 +1,7 @@
 import type { OperatorError } from '../errors.ts';
+import type { GitReason } from '../reasons/index.ts';
 import type { CommandResult } from './command-runner.ts';
 import { gitError } from './git-error.ts';
-import type { GitReason } from './reasons.ts';
 import { redact } from './redact.ts';
 
 /** stderr patterns, checked in order; the first match decides the reason. Pure and unit-tested. */

@@ -1,8 +1,8 @@
 import type { Logger } from '../observability/index.ts';
+import type { GitReason } from '../reasons/index.ts';
 import { gitFailure } from './classify-failure.ts';
 import type { CommandResult, CommandRunner } from './command-runner.ts';
 import type { GitHome } from './git-home.ts';
-import type { GitReason } from './reasons.ts';
 import { redact } from './redact.ts';
 
 /** One git invocation. */

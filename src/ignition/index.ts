@@ -1,5 +1,7 @@
 // Public API of the Ignition component: the gateway client and the sync cycle.
 // The gateway simulator (a test and demo tool) has its own entry point: ./simulator/index.ts.
+
+export { type GatewayReason, GatewayReasons } from '../reasons/index.ts';
 export { type BackoffPolicy, computeBackoffDelayMs, DEFAULT_BACKOFF } from './client/backoff.ts';
 export { classifyHttpFailure, classifyTransportError } from './client/classify-failure.ts';
 export { type CallOptions, GatewayClient, type GatewayClientOptions } from './client/gateway-client.ts';
@@ -36,4 +38,3 @@ export {
   type StatusPing,
 } from './gateway-types.ts';
 export { formatGwInfo, type GwInfo, parseGwInfo } from './gwinfo.ts';
-export { type GatewayReason, GatewayReasons } from './reasons.ts';

@@ -5,9 +5,9 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { OperatorError, toOperatorError } from '../errors.ts';
 import type { Logger } from '../observability/index.ts';
+import { KubeReasons } from '../reasons/index.ts';
 import type { AdmissionHandler } from './admission-review.ts';
 import { parseAdmissionReview, toAdmissionResponse } from './admission-review.ts';
-import { KubeReasons } from './reasons.ts';
 import type { Runnable } from './runnable.ts';
 
 export interface AdmissionServerOptions {

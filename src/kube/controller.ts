@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { toOperatorError } from '../errors.ts';
 import type { Logger } from '../observability/index.ts';
+import { KubeReasons } from '../reasons/index.ts';
 import type { Clock } from './clock.ts';
 import { systemClock } from './clock.ts';
-import { KubeReasons } from './reasons.ts';
 import type { Runnable } from './runnable.ts';
 import { WorkQueue } from './work-queue.ts';
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { toOperatorError } from '../errors.ts';
 import type { Logger } from '../observability/index.ts';
+import { KubeReasons } from '../reasons/index.ts';
 import type { Clock } from './clock.ts';
 import { systemClock } from './clock.ts';
 import { formatConditionTime } from './conditions.ts';
@@ -54,7 +55,7 @@ export class EventRecorder {
     try {
       await this.#record(regarding, type, reason, message.slice(0, 1024));
     } catch (e: unknown) {
-      const err = toOperatorError(e, 'EventRecordFailed');
+      const err = toOperatorError(e, KubeReasons.EventRecordFailed);
       this.#o.logger.warn({ err: { message: err.message }, reason }, 'event dropped');
     }
   }

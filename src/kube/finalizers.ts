@@ -1,8 +1,8 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { OperatorError, toOperatorError } from '../errors.ts';
+import { KubeReasons } from '../reasons/index.ts';
 import type { KubeClient, ResourceRef } from './kube-client.ts';
 import { objectPath } from './kube-client.ts';
-import { KubeReasons } from './reasons.ts';
 
 export function hasFinalizer(obj: Pick<KubernetesObject, 'metadata'>, finalizer: string): boolean {
   return obj.metadata?.finalizers?.includes(finalizer) ?? false;

@@ -1,4 +1,6 @@
 // Public API of the kube runtime. Import from here only.
+
+export { type KubeReason, KubeReasons } from '../reasons/index.ts';
 export type {
   AdmissionDecision,
   AdmissionHandler,
@@ -67,7 +69,6 @@ export {
   type RateLimiter,
   TokenBucketRateLimiter,
 } from './rate-limiter.ts';
-export { type KubeReason, KubeReasons } from './reasons.ts';
 export type { Runnable } from './runnable.ts';
 export { type UpdateStatusOptions, updateStatus } from './status-patch.ts';
 export { WorkQueue, type WorkQueueOptions } from './work-queue.ts';

@@ -2,12 +2,12 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { Watch } from '@kubernetes/client-node';
 import { toOperatorError } from '../errors.ts';
 import type { Logger } from '../observability/index.ts';
+import { KubeReasons } from '../reasons/index.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import { sleep, systemClock } from './clock.ts';
 import type { KubeClient, KubeStatus, ResourceRef } from './kube-client.ts';
 import { apiStatusCode, collectionPath } from './kube-client.ts';
 import { objectKey } from './object-key.ts';
-import { KubeReasons } from './reasons.ts';
 import type { Runnable } from './runnable.ts';
 
 /** Synchronous callbacks: enqueue keys only, never do work here. */

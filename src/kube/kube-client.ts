@@ -2,7 +2,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { ApiException, HttpMethod, RequestContext } from '@kubernetes/client-node';
 import { fetch } from 'undici';
 import { OperatorError } from '../errors.ts';
-import { KubeReasons } from './reasons.ts';
+import { KUBE_STATUS_REASONS, KubeReasons } from '../reasons/index.ts';
 
 /** A `metav1.Status` body as the apiserver returns it on errors. */
 export interface KubeStatus {
@@ -16,17 +16,24 @@ export interface KubeStatus {
   };
 }
 
-/** A failed apiserver call: `code` is the HTTP status, `status` the decoded `metav1.Status` when there was one. */
+/**
+ * A failed apiserver call: `code` is the HTTP status, `status` the decoded `metav1.Status` when there was one.
+ * `reason` is `KubeObjectNotFound` (Status reason NotFound), `Conflict`, or `KubeApiError` for every other
+ * Status reason, which stays in `status.reason` and `details.statusReason`.
+ */
 export class KubeApiError extends OperatorError {
   readonly code: number;
   readonly status: KubeStatus | undefined;
 
   constructor(code: number, message: string, status: KubeStatus | undefined) {
+    const statusReason = status?.reason;
     const reason =
-      status?.reason !== undefined && /^[A-Z][A-Za-z]*$/.test(status.reason)
-        ? status.reason
-        : KubeReasons.KubeApiError;
-    super(reason, message, { kind: 'transient', details: { code } });
+      (statusReason === undefined ? undefined : KUBE_STATUS_REASONS.get(statusReason)) ??
+      KubeReasons.KubeApiError;
+    super(reason, message, {
+      kind: 'transient',
+      details: statusReason === undefined ? { code } : { code, statusReason },
+    });
     this.name = 'KubeApiError';
     this.code = code;
     this.status = status;

@@ -2,11 +2,11 @@ import { isDeepStrictEqual } from 'node:util';
 import { V1MicroTime } from '@kubernetes/client-node';
 import { toOperatorError } from '../errors.ts';
 import type { Logger } from '../observability/index.ts';
+import { KubeReasons } from '../reasons/index.ts';
 import type { Clock } from './clock.ts';
 import { sleep, systemClock } from './clock.ts';
 import type { KubeClient } from './kube-client.ts';
 import { isConflict, isNotFound, objectPath } from './kube-client.ts';
-import { KubeReasons } from './reasons.ts';
 
 /** `coordination.k8s.io/v1` LeaseSpec as stored (times are MicroTime strings with 6 fractional digits). */
 export interface LeaseSpec {

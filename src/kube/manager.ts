@@ -1,7 +1,7 @@
 import { OperatorError, toOperatorError } from '../errors.ts';
 import type { Logger } from '../observability/index.ts';
+import { KubeReasons } from '../reasons/index.ts';
 import { LeaderElector, type LeaderElectorOptions } from './leader-election.ts';
-import { KubeReasons } from './reasons.ts';
 import type { Runnable } from './runnable.ts';
 
 /** Something whose cache must be filled before controllers start (an Informer). */

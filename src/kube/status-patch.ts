@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { OperatorError } from '../errors.ts';
+import { KubeReasons } from '../reasons/index.ts';
 import type { KubeClient, ResourceRef } from './kube-client.ts';
 import { isConflict, objectPath } from './kube-client.ts';
-import { KubeReasons } from './reasons.ts';
 
 export interface UpdateStatusOptions {
   /** Attempts in total when the apiserver answers 409 Conflict. Default 5. */

@@ -1,10 +1,10 @@
+export { type StandaloneReason, StandaloneReasons } from '../reasons/index.ts';
 export { CommitApplier, type CommitApplierOptions, type GatewayProgress } from './commit-applier.ts';
 export { ConcurrencyGate } from './concurrency-gate.ts';
 export { type GatewayReport, type OnceJsonGateway, toOnceJson } from './gateway-report.ts';
 export { gitAuthFromSpec } from './git-auth-from-spec.ts';
 export { type ListenAddress, parseListenAddress } from './listen-address.ts';
 export { type LoadRunConfigResult, loadRunConfig } from './load-run-config.ts';
-export { type StandaloneReason, StandaloneReasons } from './reasons.ts';
 export { RefResolver, type RefResolverOptions, type ResolvedTarget } from './ref-resolver.ts';
 export { RequestedRef, RequestedRefStore } from './requested-ref-store.ts';
 export {

@@ -1,5 +1,5 @@
 import { OperatorError } from '../errors.ts';
-import { StandaloneReasons } from './reasons.ts';
+import { StandaloneReasons } from '../reasons/index.ts';
 
 export interface ListenAddress {
   readonly host: string;

@@ -1,8 +1,8 @@
 import { toOperatorError } from '../errors.ts';
 import type { GitAuth, GitClient } from '../git/index.ts';
 import type { Logger } from '../observability/index.ts';
+import { StandaloneReasons } from '../reasons/index.ts';
 import { gitAuthFromSpec } from './git-auth-from-spec.ts';
-import { StandaloneReasons } from './reasons.ts';
 import type { RequestedRef, RequestedRefStore } from './requested-ref-store.ts';
 import type { SecretsDir } from './secrets-dir.ts';
 import type { StandaloneSync } from './standalone-config.ts';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OperatorError } from '../errors.ts';
-import { StandaloneReasons } from './reasons.ts';
+import { StandaloneReasons } from '../reasons/index.ts';
 
 export interface SecretRef {
   readonly name: string;

@@ -5,6 +5,7 @@ import { parseDurationMs } from '../api/index.ts';
 import { OperatorError } from '../errors.ts';
 import type { GitClient } from '../git/index.ts';
 import type { Logger } from '../observability/index.ts';
+import { StandaloneReasons } from '../reasons/index.ts';
 import {
   createWebhookReceiver,
   decideWebhookAction,
@@ -155,7 +156,8 @@ export class StandaloneRunner {
     this.#stop.abort();
     const grace = this.#options.shutdownGraceMs ?? 30_000;
     sleep(grace, undefined, { ref: false }).then(
-      () => this.#hard.abort(new OperatorError('ShuttingDown', 'shutdown grace period elapsed')),
+      () =>
+        this.#hard.abort(new OperatorError(StandaloneReasons.ShuttingDown, 'shutdown grace period elapsed')),
       () => {},
     );
     // Stop accepting deliveries; requests in flight are answered.

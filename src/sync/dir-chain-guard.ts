@@ -1,8 +1,8 @@
 import { lstat, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OperatorError } from '../errors.ts';
+import { SyncReasons } from '../reasons/index.ts';
 import { isCode } from './fs-entry.ts';
-import { SyncReasons } from './reasons.ts';
 import { symlinkInLiveTree } from './sync-errors.ts';
 
 export type DirState = 'dir' | 'missing' | 'symlink' | 'not-dir';

@@ -1,3 +1,4 @@
+export { type SyncReason, SyncReasons } from '../reasons/index.ts';
 export { type ApplyOptions, type ApplyOutcome, applyPlan } from './apply-plan.ts';
 export type { PlannedSync } from './commit-plan.ts';
 export { computeDesiredTree, type SourceFile, type SourceListing } from './desired-tree.ts';
@@ -14,7 +15,6 @@ export type {
   SyncProfileInput,
 } from './profile.ts';
 export { BUILTIN_EXCLUDES, ENGINE_DIR, PROTECTED_PATTERNS } from './protected-paths.ts';
-export { type SyncReason, SyncReasons } from './reasons.ts';
 export {
   applyPreparedSync,
   type PreparedSync,

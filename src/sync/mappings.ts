@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { OperatorError } from '../errors.ts';
+import { SyncReasons } from '../reasons/index.ts';
 import { createPathMatcher, type PathMatcher } from './path-matcher.ts';
 import {
   isServicePathProfile,
@@ -9,7 +10,6 @@ import {
   type SyncProfileInput,
 } from './profile.ts';
 import { BUILTIN_EXCLUDES, PROTECTED_PATTERNS } from './protected-paths.ts';
-import { SyncReasons } from './reasons.ts';
 import { joinPath, normalizeRelativePath } from './safe-path.ts';
 
 /** Bump when planning semantics change: a new fingerprint forces one full plan on every gateway. */

@@ -1,5 +1,5 @@
 import { OperatorError } from '../errors.ts';
-import { SyncReasons } from './reasons.ts';
+import { SyncReasons } from '../reasons/index.ts';
 
 /**
  * Normalises a relative path from a profile or from git: strips `./`, duplicate and trailing slashes.

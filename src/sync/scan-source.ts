@@ -2,12 +2,12 @@ import { type Dirent, lstatSync, readdirSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OperatorError } from '../errors.ts';
+import { SyncReasons } from '../reasons/index.ts';
 import { drain, forEachCooperatively } from './cooperative-loop.ts';
 import type { SourceFile, SourceListing } from './desired-tree.ts';
 import { isCode } from './fs-entry.ts';
 import type { ChildEntry } from './managed-roots.ts';
 import type { ResolvedMapping, ResolvedProfile } from './mappings.ts';
-import { SyncReasons } from './reasons.ts';
 import { joinPath } from './safe-path.ts';
 import type { SkippedPath } from './sync-plan.ts';
 

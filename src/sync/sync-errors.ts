@@ -1,5 +1,5 @@
 import { OperatorError } from '../errors.ts';
-import { SyncReasons } from './reasons.ts';
+import { SyncReasons } from '../reasons/index.ts';
 
 /** The engine found a symlink where it would have to write through it; it refuses (stalling). */
 export function symlinkInLiveTree(at: string): OperatorError {

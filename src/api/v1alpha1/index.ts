@@ -1,3 +1,4 @@
+export { type ApiReason, ApiReasons, ManifestReasons } from '../../reasons/index.ts';
 export * from './agent.ts';
 export * from './annotations.ts';
 export * from './api-object.ts';
@@ -11,6 +12,5 @@ export * from './group-version.ts';
 export * from './ignition-sync.ts';
 export * from './ignition-sync-status.ts';
 export * from './operator-contract.ts';
-export * from './reasons.ts';
 export * from './rules.ts';
 export * from './sync-profile.ts';

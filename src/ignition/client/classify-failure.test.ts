@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayReasons } from '../reasons.ts';
+import { GatewayReasons } from '../../reasons/index.ts';
 import { classifyHttpFailure, classifyTransportError } from './classify-failure.ts';
 
 const f = { method: 'POST', path: '/data/api/v1/scan/projects', isPlainHttp: true };

@@ -1,5 +1,5 @@
 import { OperatorError } from '../../errors.ts';
-import { GatewayReasons } from '../reasons.ts';
+import { type GatewayReason, GatewayReasons } from '../../reasons/index.ts';
 
 /** What the client knows about a failed response when it decides retry-or-fail. */
 export interface HttpFailure {
@@ -106,7 +106,7 @@ function classifyForbidden(f: HttpFailure, what: string, details: Record<string,
 }
 
 function fail(
-  reason: string,
+  reason: GatewayReason,
   message: string,
   kind: 'stalling' | 'waiting' | 'transient',
   details: Record<string, unknown>,

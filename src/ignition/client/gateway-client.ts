@@ -1,4 +1,5 @@
 import { OperatorError } from '../../errors.ts';
+import { GatewayReasons } from '../../reasons/index.ts';
 import {
   type DesignerSession,
   DesignerSessionSchema,
@@ -14,7 +15,6 @@ import {
   StatusPingSchema,
 } from '../gateway-types.ts';
 import { type GwInfo, parseGwInfo } from '../gwinfo.ts';
-import { GatewayReasons } from '../reasons.ts';
 import { type GatewayConnectionOptions, GatewayTransport, parseBody } from './gateway-transport.ts';
 import { type ReadyResult, type WaitUntilReadyOptions, waitUntilReady } from './wait-until-ready.ts';
 

@@ -3,7 +3,7 @@ import { Agent, request } from 'undici';
 import type { z } from 'zod';
 import { OperatorError } from '../../errors.ts';
 import type { Logger } from '../../observability/index.ts';
-import { GatewayReasons } from '../reasons.ts';
+import { GatewayReasons } from '../../reasons/index.ts';
 import { type BackoffPolicy, computeBackoffDelayMs, DEFAULT_BACKOFF, sleep } from './backoff.ts';
 import { classifyHttpFailure, classifyTransportError } from './classify-failure.ts';
 import { type ApiToken, readApiTokenFile } from './read-token-file.ts';

@@ -1,5 +1,5 @@
 import { OperatorError } from '../../errors.ts';
-import { GatewayReasons } from '../reasons.ts';
+import { GatewayReasons } from '../../reasons/index.ts';
 import { sleep } from './backoff.ts';
 
 /** Waits between polls; an abort becomes `SyncCancelled` (waiting) naming what was being waited for. */

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { OperatorError } from '../../errors.ts';
-import { GatewayReasons } from '../reasons.ts';
+import { GatewayReasons } from '../../reasons/index.ts';
 
 /** An Ignition API token: the full `name:secret` value the gateway UI shows once. Never log `value`. */
 export interface ApiToken {

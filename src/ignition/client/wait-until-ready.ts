@@ -1,8 +1,8 @@
 import { OperatorError, toOperatorError } from '../../errors.ts';
 import type { Logger } from '../../observability/index.ts';
+import { GatewayReasons } from '../../reasons/index.ts';
 import type { StatusPing } from '../gateway-types.ts';
 import type { GwInfo } from '../gwinfo.ts';
-import { GatewayReasons } from '../reasons.ts';
 import type { GatewayClient } from './gateway-client.ts';
 import { pausePolling } from './pause-polling.ts';
 

@@ -1,8 +1,8 @@
 import { OperatorError } from '../../errors.ts';
+import { GatewayReasons } from '../../reasons/index.ts';
 import type { GatewayClient } from '../client/gateway-client.ts';
 import { pausePolling } from '../client/pause-polling.ts';
 import type { ScanKind, ScanStatus } from '../gateway-types.ts';
-import { GatewayReasons } from '../reasons.ts';
 
 export interface ScanOutcome {
   readonly kind: ScanKind;

@@ -1,9 +1,9 @@
 import { OperatorError, toOperatorError } from '../../errors.ts';
 import type { Logger } from '../../observability/index.ts';
+import { GatewayReasons } from '../../reasons/index.ts';
 import type { GatewayClient } from '../client/gateway-client.ts';
 import { pausePolling } from '../client/pause-polling.ts';
 import type { DesignerSession } from '../gateway-types.ts';
-import { GatewayReasons } from '../reasons.ts';
 
 /** What to do when Designer sessions are open: `proceed` (default; log), `wait` (until closed), `fail`. */
 export type DesignerSessionPolicy = 'proceed' | 'wait' | 'fail';

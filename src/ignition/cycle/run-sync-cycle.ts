@@ -1,9 +1,9 @@
 import { OperatorError, toOperatorError } from '../../errors.ts';
 import type { Logger } from '../../observability/index.ts';
+import { GatewayReasons } from '../../reasons/index.ts';
 import type { GatewayClient } from '../client/gateway-client.ts';
 import { waitUntilReady } from '../client/wait-until-ready.ts';
 import { type DesignerSession, SCAN_KINDS, type ScanKind } from '../gateway-types.ts';
-import { GatewayReasons } from '../reasons.ts';
 import { type AwaitScanOptions, type ScanOutcome, scanAndAwait, waitForIdleScan } from './await-scan.ts';
 import { type DesignerSessionPolicy, enforceDesignerPolicy } from './designer-policy.ts';
 import { acquireScanLocks, type LockMode, releaseByScan } from './scan-locks.ts';

@@ -1,8 +1,8 @@
 import { OperatorError, toOperatorError } from '../../errors.ts';
 import type { Logger } from '../../observability/index.ts';
+import { GatewayReasons } from '../../reasons/index.ts';
 import type { GatewayClient } from '../client/gateway-client.ts';
 import type { ScanKind } from '../gateway-types.ts';
-import { GatewayReasons } from '../reasons.ts';
 
 export type LockMode = 'locked' | 'unsupported' | 'skipped';
 

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { OperatorError } from '../../errors.ts';
+import { StandaloneReasons } from '../../reasons/index.ts';
 
 /** Runs git for the demo's local repository (creation only; syncing goes through the git component). */
 export function runDemoGit(
@@ -26,9 +27,13 @@ export function runDemoGit(
       (error, stdout, stderr) => {
         if (error !== null) {
           reject(
-            new OperatorError('DemoSetupFailed', `git ${args[0] ?? ''} failed: ${stderr.trim()}`, {
-              cause: error,
-            }),
+            new OperatorError(
+              StandaloneReasons.DemoSetupFailed,
+              `git ${args[0] ?? ''} failed: ${stderr.trim()}`,
+              {
+                cause: error,
+              },
+            ),
           );
           return;
         }

@@ -1,7 +1,7 @@
+export { type ReceiverReason, ReceiverReasons } from '../../reasons/index.ts';
 export { DeliveryCache } from './delivery-cache.ts';
 export { detectProvider, PROVIDERS } from './providers/detect-provider.ts';
 export type { WebhookProvider } from './providers/webhook-provider.ts';
-export { type ReceiverReason, ReceiverReasons } from './reasons.ts';
 export {
   bearerToken,
   constantTimeEqual,

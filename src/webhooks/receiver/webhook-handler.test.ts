@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { OperatorError } from '../../errors.ts';
 import { createSilentLogger } from '../../observability/index.ts';
-import { ReceiverReasons } from './reasons.ts';
+import { ReceiverReasons } from '../../reasons/index.ts';
 import type { WebhookDecision, WebhookEvent } from './webhook-event.ts';
 import { WebhookHandler } from './webhook-handler.ts';
 
@@ -145,7 +145,7 @@ describe('WebhookHandler', () => {
     const { handler } = setup({
       onAccepted: async (e) => {
         calls += 1;
-        if (calls === 1) throw new OperatorError('SyncQueueFailed', 'queue closed');
+        if (calls === 1) throw new OperatorError('SyncFailed', 'queue closed');
         return { accepted: true, ref: e.ref };
       },
     });

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { isFullCommitSha, isValidGitRef } from '../../api/index.ts';
 import { toOperatorError } from '../../errors.ts';
 import type { Logger } from '../../observability/index.ts';
+import { type ReceiverReason, ReceiverReasons } from '../../reasons/index.ts';
 import { DeliveryCache } from './delivery-cache.ts';
 import { detectProvider } from './providers/detect-provider.ts';
 import { mediaTypeOf } from './providers/json-payload.ts';
 import type { WebhookProvider } from './providers/webhook-provider.ts';
-import { ReceiverReasons } from './reasons.ts';
 import type { WebhookDecision, WebhookEvent, WebhookHeaders } from './webhook-event.ts';
 
 /** Default body limit: 3 MiB (large GitHub push payloads exceed 1 MiB). */
@@ -49,7 +49,7 @@ export type Preflight =
 
 const SEGMENT = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
-function failure(status: number, error: string, message: string): WebhookResponse {
+function failure(status: number, error: ReceiverReason, message: string): WebhookResponse {
   return { status, body: { error, message } };
 }
 

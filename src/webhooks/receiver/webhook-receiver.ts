@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ReceiverReasons } from '../../reasons/index.ts';
 import type { WebhookHeaders } from './webhook-event.ts';
 import { WebhookHandler, type WebhookHandlerOptions, type WebhookResponse } from './webhook-handler.ts';
 
@@ -96,7 +97,11 @@ export function createWebhookReceiver(options: WebhookHandlerOptions): WebhookRe
     run().catch((e: unknown) => {
       log.error({ reqId, err: e }, 'webhook request failed');
       if (!res.headersSent)
-        send(res, { status: 500, body: { error: 'InternalError', message: 'internal error' } }, true);
+        send(
+          res,
+          { status: 500, body: { error: ReceiverReasons.InternalError, message: 'internal error' } },
+          true,
+        );
     });
   };
 }
