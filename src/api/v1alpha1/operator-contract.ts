@@ -135,3 +135,17 @@ export const AgentDefaults = {
   workDir: '/var/lib/ignition-sync',
   containerName: 'ignition-sync-agent',
 } as const;
+
+/** HTTP paths the controller process serves. */
+export const ControllerPaths = {
+  /** The mutating admission webhook that injects the agent into annotated pods (AdmissionReview v1). */
+  injectAgent: '/mutate-v1-pod',
+  /** The webhook receiver: `POST /webhook/{namespace}/{name}`. */
+  webhookPrefix: '/webhook/',
+  metrics: '/metrics',
+  healthz: '/healthz',
+  readyz: '/readyz',
+} as const;
+
+/** The finalizer the controller puts on every IgnitionSync to clean up what it published. */
+export const IGNITION_SYNC_FINALIZER = 'sync.ignition.io/cleanup';
