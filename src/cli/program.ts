@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAgentCommand } from './agent-command.ts';
 import { registerGatewaySimCommand } from './gateway-sim-command.ts';
 import { type CliIo, ExitCode } from './io.ts';
 import { registerRunCommand } from './run-command.ts';
@@ -20,6 +21,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerRunCommand,
   registerValidateCommand,
   registerGatewaySimCommand,
+  registerAgentCommand,
 ];
 
 /** Parses `argv` (without node and script) and runs the chosen command. Resolves with the exit code. */

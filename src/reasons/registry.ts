@@ -1,4 +1,5 @@
 import type { ErrorKind } from '../errors.ts';
+import { AGENT_REASONS } from './agent.ts';
 import { API_REASONS, MANIFEST_REASONS } from './api.ts';
 import { CLI_REASONS } from './cli.ts';
 import type { ReasonEntry, ReasonKind } from './define-reasons.ts';
@@ -22,6 +23,7 @@ export const REASON_PARTS = {
   receiver: RECEIVER_REASONS,
   standalone: STANDALONE_REASONS,
   cli: CLI_REASONS,
+  agent: AGENT_REASONS,
 } as const;
 export type ReasonPart = keyof typeof REASON_PARTS;
 
