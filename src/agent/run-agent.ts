@@ -1,6 +1,6 @@
+import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { desiredStateName } from '../api/index.ts';
 import type { CycleTimeouts, SyncEngine } from '../gateway-sync/index.ts';
@@ -61,10 +61,12 @@ export async function runAgent(options: RunAgentOptions): Promise<number> {
   const onAbort = (): void => stop.abort(options.signal.reason);
   if (options.signal.aborted) stop.abort();
   else options.signal.addEventListener('abort', onAbort, { once: true });
+  // Scratch (an emptyDir in the pod): the checkout and git's private HOME. Unlike the data dir it may be created.
+  await mkdir(settings.workDir, { recursive: true });
   const client = new KubeClient(options.kubeConfig);
   const git = new GitClient({
     logger,
-    tmpDir: join(settings.workDir),
+    tmpDir: settings.workDir,
     ...(options.pathEnv === undefined ? {} : { pathEnv: options.pathEnv }),
   });
   const agent = new SyncAgent({
