@@ -1,4 +1,4 @@
-import { AgentDefaults, AgentEnv, DNS_SUBDOMAIN_PATTERN } from '../api/index.ts';
+import { AgentDefaults, AgentEnv, DNS_LABEL_PATTERN, DNS_SUBDOMAIN_PATTERN } from '../api/index.ts';
 
 /** How the gateway's files are routed: a named SyncProfile, or 2-tier mode with a service path. */
 export type AgentRouting =
@@ -47,6 +47,8 @@ export type AgentConfigResult =
   | { readonly ok: false; readonly problems: readonly string[] };
 
 const NAME = new RegExp(DNS_SUBDOMAIN_PATTERN);
+/** Namespaces and IgnitionSync names are RFC 1123 labels (the IgnitionSync name is also a label value). */
+const LABEL = new RegExp(DNS_LABEL_PATTERN);
 
 function nonEmpty(value: string | undefined): string | undefined {
   const v = value?.trim();
@@ -71,9 +73,9 @@ export function resolveAgentConfig(
     return value ?? '';
   };
   const podName = required(AgentEnv.podName, NAME);
-  const namespace = required(AgentEnv.podNamespace, NAME);
+  const namespace = required(AgentEnv.podNamespace, LABEL);
   const podUid = required(AgentEnv.podUid);
-  const crName = required(AgentEnv.crName, NAME);
+  const crName = required(AgentEnv.crName, LABEL);
   const profile = nonEmpty(env[AgentEnv.syncProfile]);
   const servicePath = nonEmpty(env[AgentEnv.servicePath]);
   let routing: AgentRouting = { kind: 'servicePath', servicePath: '.' };

@@ -9,6 +9,7 @@ import {
   outcomeReport,
   parseReportConfigMap,
   pausedReport,
+  pendingReport,
   type ReportContext,
   reportConfigMap,
   reportText,
@@ -186,12 +187,19 @@ describe('reports that are not a finished sync', () => {
   });
 
   it('paused is Held with reason Paused', () => {
-    expect(pausedReport(ctx({ previous }), 'IgnitionSync plant is paused')).toMatchObject({
+    expect(pausedReport(ctx({ previous }))).toMatchObject({
       syncStatus: 'Held',
       reason: 'Paused',
       desiredCommit: NEW,
       commit: OLD,
     });
+  });
+
+  it('no published desired state is Pending with reason DesiredStateMissing and no desired commit', () => {
+    const report = pendingReport(ctx({ previous, desiredCommit: undefined }));
+    expect(report).toMatchObject({ syncStatus: 'Pending', reason: 'DesiredStateMissing', commit: OLD });
+    expect(report).not.toHaveProperty('desiredCommit');
+    expect(report).not.toHaveProperty('error');
   });
 
   it('2-tier mode reports the service path instead of a profile', () => {

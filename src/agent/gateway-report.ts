@@ -84,25 +84,26 @@ export function syncingReport(ctx: ReportContext): GatewayReport {
   return { ...baseOf(ctx), ...lastSyncOf(ctx.previous), syncStatus: GatewaySyncStatuses.Syncing };
 }
 
-/** Nothing to sync to: no desired state is published (yet). The gateway keeps its state. */
-export function pendingReport(ctx: ReportContext, message: string): GatewayReport {
+/**
+ * Nothing to sync to: no desired state is published (yet). The gateway keeps its state. Reports that are not
+ * failures carry a reason but no `error` (the contract's only message field is for failures).
+ */
+export function pendingReport(ctx: ReportContext): GatewayReport {
   return {
     ...baseOf(ctx),
     ...lastSyncOf(ctx.previous),
     syncStatus: GatewaySyncStatuses.Pending,
     reason: AgentReasons.DesiredStateMissing,
-    error: truncate(message, MAX_ERROR),
   };
 }
 
 /** Paused (IgnitionSync or profile): nothing new is written; the last sync's fields stay. */
-export function pausedReport(ctx: ReportContext, message: string): GatewayReport {
+export function pausedReport(ctx: ReportContext): GatewayReport {
   return {
     ...baseOf(ctx),
     ...lastSyncOf(ctx.previous),
     syncStatus: GatewaySyncStatuses.Held,
     reason: AgentReasons.Paused,
-    error: truncate(message, MAX_ERROR),
   };
 }
 
@@ -157,7 +158,6 @@ export function outcomeReport(ctx: ReportContext, outcome: GatewaySyncOutcome, e
       ...ended,
       syncStatus: GatewaySyncStatuses.Held,
       reason: AgentReasons.DryRun,
-      error: 'dry run: the counts are what a sync would write; nothing was written',
     };
   }
   return { ...baseOf(ctx), ...ended, syncStatus: GatewaySyncStatuses.Synced };

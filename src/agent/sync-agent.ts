@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { DESIRED_STATE_KEY } from '../api/index.ts';
+import { DESIRED_STATE_KEY, desiredStateName } from '../api/index.ts';
 import { toOperatorError } from '../errors.ts';
 import {
   type CycleTimeouts,
@@ -172,13 +172,11 @@ export class SyncAgent {
     const read = readDesiredState(this.#latest);
     if (read.kind === 'missing') {
       this.#desiredCommit = undefined;
-      this.#log.info('no desired state published; waiting for it');
-      await this.#write(
-        pendingReport(
-          this.#context(undefined, applied),
-          `desired state of ${identity.crName} is not published`,
-        ),
+      this.#log.info(
+        { configMap: desiredStateName(identity.crName) },
+        'no desired state published; waiting for it',
       );
+      await this.#write(pendingReport(this.#context(undefined, applied)));
       return;
     }
     if (read.kind === 'invalid') {
@@ -208,14 +206,12 @@ export class SyncAgent {
     }
     const selected = selection.selected;
     if (selected.paused) {
-      this.#log.info({ commit }, 'paused: keeping the gateway as it is');
-      this.#readyCommit = commit;
-      await this.#write(
-        pausedReport(
-          ctx(applied),
-          desired.paused ? `IgnitionSync ${desired.ignitionSync} is paused` : 'the SyncProfile is paused',
-        ),
+      this.#log.info(
+        { commit, pausedBy: desired.paused ? 'IgnitionSync' : 'SyncProfile' },
+        'paused: keeping the gateway as it is',
       );
+      this.#readyCommit = commit;
+      await this.#write(pausedReport(ctx(applied)));
       return;
     }
     let target: ReturnType<typeof gatewayTargetOf>;

@@ -548,10 +548,15 @@ describe('ignition-sync agent on the real apiserver', () => {
     ).toBe(true);
   });
 
-  it('a profile missing from the desired state is Failed (stalling) until a desired state publishes it; pause holds', async () => {
+  it('no desired state yet is Pending; a profile missing from it is Failed (stalling) until one publishes it; pause holds', async () => {
     const g = await setUpGateway('plant');
-    await publish(g, 'plant', desiredState(g, 'plant', commits.v1, 'v1', { other: siteProfile() }));
     const agent = await startAgent(g, 'plant', { [AgentEnv.syncProfile]: 'site' });
+    const pending = await reportWhere(g, agent, 'Pending', (r) => r.syncStatus === 'Pending');
+    expect(pending).toMatchObject({ reason: 'DesiredStateMissing', profile: 'site' });
+    expect(pending).not.toHaveProperty('desiredCommit');
+    expect((await fetch(`http://127.0.0.1:${agent.probePort}/readyz`)).status).toBe(503);
+    // The watch delivers the ConfigMap's creation.
+    await publish(g, 'plant', desiredState(g, 'plant', commits.v1, 'v1', { other: siteProfile() }));
     const failed = await reportWhere(
       g,
       agent,
@@ -659,5 +664,33 @@ describe('ignition-sync agent on the real apiserver', () => {
     };
     expect(state).toMatchObject({ commit: commits.big, phase: 'applied' });
     expect(await g.control.tripwires()).toMatchObject({ ok: true });
+
+    // SIGTERM during a sync: the agent stops at the sync's next wait and exits 0; a restart finishes the job.
+    const termFrom = g.reports.length;
+    await publish(g, 'plant', desiredState(g, 'plant', commits.v2, 'v2', { site: siteProfile() }));
+    await reportWhere(
+      g,
+      second,
+      'Syncing back to v2',
+      (r) => r.syncStatus === 'Syncing' && r.desiredCommit === commits.v2,
+      {
+        from: termFrom,
+      },
+    );
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toEqual({ code: 0, signal: null });
+    expect((await listFiles(g.dataDir)).filter((p) => p.includes('ignsync-tmp'))).toEqual([]);
+    const third = await startAgent(g, 'plant', { [AgentEnv.syncProfile]: 'site' });
+    await reportWhere(
+      g,
+      third,
+      'Synced at v2 after SIGTERM',
+      (r) => r.syncStatus === 'Synced' && r.commit === commits.v2,
+      {
+        from: g.reports.length,
+        timeoutMs: 90_000,
+      },
+    );
+    expect(await exists(join(g.dataDir, 'projects/Big'))).toBe(false);
   });
 });
