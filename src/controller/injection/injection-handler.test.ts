@@ -49,6 +49,7 @@ function gatewayPod(annotations: Record<string, string> | undefined, extra: Part
         },
       ],
       volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data-area1-0' } }],
+      serviceAccountName: 'gateway',
       ...extra,
     },
   };
@@ -350,6 +351,14 @@ describe('createInjectionHandler', () => {
     expect(a.patched.spec?.volumes?.find((v) => v.secret !== undefined)?.secret?.defaultMode).toBe(0o440);
     const root = gatewayPod(proveitArea, { securityContext: { runAsUser: 0 } });
     expect((await admit(handlerFor(proveit), root)).agent?.securityContext?.runAsUser).toBe(2003);
+  });
+
+  it('sets serviceAccountName default when the pod has none (a projected token needs one)', async () => {
+    const pod = gatewayPod(proveitArea);
+    delete pod.spec?.serviceAccountName;
+    expect((await admit(handlerFor(proveit), pod)).patched.spec?.serviceAccountName).toBe('default');
+    const named = await admit(handlerFor(proveit), gatewayPod(proveitArea));
+    expect(named.decision.patch?.some((p) => p.path === '/spec/serviceAccountName')).toBe(false);
   });
 
   it('ignores other operations and kinds', async () => {

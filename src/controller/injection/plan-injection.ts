@@ -98,6 +98,10 @@ export function planInjection(input: PlanInjectionInput): InjectionPlan {
     ...appendAll('/spec/initContainers', pod.spec?.initContainers !== undefined, [container]),
     ...appendAll('/spec/volumes', pod.spec?.volumes !== undefined, volumes),
   ];
+  // A projected token needs a service account name. The ServiceAccount admission plugin sets `default`
+  // before webhooks run; where it is off, set it the same way, or the apiserver would reject the patched pod.
+  if ((pod.spec?.serviceAccountName ?? pod.spec?.serviceAccount ?? '') === '')
+    patch.push({ op: 'add', path: '/spec/serviceAccountName', value: 'default' });
   if (pod.metadata?.annotations?.[PodAnnotations.injectionSkipped] !== undefined)
     patch.push({ op: 'remove', path: SKIPPED_PATH });
   return { action: 'inject', patch, ignitionSync: request.crName };
