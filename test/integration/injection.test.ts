@@ -16,6 +16,7 @@ import { createInjectionHandler, IGNITION_DATA_PATH } from '../../src/controller
 import {
   agentClusterRole,
   agentRoleBinding,
+  buildInstallManifests,
   controllerRbac,
   InstallNames,
   injectionWebhookConfiguration,
@@ -333,6 +334,7 @@ const PLURALS: Readonly<Record<string, string>> = {
   ClusterRoleBinding: 'clusterrolebindings',
   Role: 'roles',
   RoleBinding: 'rolebindings',
+  MutatingWebhookConfiguration: 'mutatingwebhookconfigurations',
 };
 
 /** Creates the object, or replaces it when it exists (cluster-scoped roles outlive a test run). */
@@ -363,6 +365,39 @@ async function statusOf(request: Promise<unknown>): Promise<number> {
     (e: unknown) => apiStatusCode(e) ?? -1,
   );
 }
+
+describe('the generated install manifests', () => {
+  it('every object `ignition-sync manifests` prints (Service endpoint, CEL match conditions) passes apiserver validation', async () => {
+    const objects = buildInstallManifests({
+      namespace: operatorNamespace,
+      withoutCrds: true,
+      agentServiceAccounts: [{ namespace, name: 'gateway' }],
+      secretNamespaces: [namespace],
+    }).filter((o) => o.kind !== 'Namespace');
+    expect(objects.map((o) => o.kind)).toContain('MutatingWebhookConfiguration');
+    for (const obj of objects) {
+      const ref = {
+        apiVersion: obj.apiVersion ?? '',
+        plural: PLURALS[obj.kind ?? ''] ?? '',
+        ...(obj.metadata?.namespace === undefined ? {} : { namespace: obj.metadata.namespace }),
+      };
+      // dryRun=All: validated and admitted like a real create, but nothing is stored.
+      const renamed =
+        obj.kind === 'MutatingWebhookConfiguration'
+          ? { ...obj, metadata: { ...obj.metadata, name: `${webhookName}-dry` } }
+          : obj;
+      await expect(
+        client.request({
+          method: 'POST',
+          path: collectionPath(ref),
+          query: { dryRun: 'All' },
+          body: renamed,
+        }),
+        `${obj.kind} ${obj.metadata?.name}`,
+      ).resolves.toMatchObject({ kind: obj.kind });
+    }
+  });
+});
 
 describe('generated RBAC on the real apiserver (least privilege, checked by impersonation)', () => {
   let agent: KubeClient;
