@@ -361,6 +361,20 @@ describe('createInjectionHandler', () => {
     expect(named.decision.patch?.some((p) => p.path === '/spec/serviceAccountName')).toBe(false);
   });
 
+  it('admits the pod unchanged when the lookup throws (allowed:false would deny, whatever failurePolicy says)', async () => {
+    const handler = createInjectionHandler({
+      lookupIgnitionSync: () => {
+        throw new Error('cache exploded');
+      },
+      logger: createSilentLogger(),
+    });
+    const decision = await handler(review(gatewayPod(proveitArea)));
+    expect(decision).toEqual({
+      allowed: true,
+      warnings: ['ignition-sync: injection failed: cache exploded'],
+    });
+  });
+
   it('ignores other operations and kinds', async () => {
     const handler = handlerFor(proveit);
     expect(await handler({ ...review(gatewayPod(proveitArea)), operation: 'UPDATE' })).toEqual({

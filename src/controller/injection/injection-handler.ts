@@ -39,12 +39,21 @@ export function createInjectionHandler(options: InjectionHandlerOptions): Admiss
     const pod = asPod(req.object);
     if (pod === undefined) return ALLOW;
     const namespace = req.namespace ?? pod.metadata?.namespace ?? 'default';
-    const plan = planInjection({
-      pod,
-      namespace,
-      lookupIgnitionSync: (ns, name) => options.lookupIgnitionSync(ns, name),
-      defaultImage,
-    });
+    let plan: ReturnType<typeof planInjection>;
+    try {
+      plan = planInjection({
+        pod,
+        namespace,
+        lookupIgnitionSync: (ns, name) => options.lookupIgnitionSync(ns, name),
+        defaultImage,
+      });
+    } catch (e: unknown) {
+      // An answer with allowed:false is a denial whatever the failurePolicy says (that applies only to calls
+      // that fail), so a bug here must not stop a gateway pod: admit it without the agent.
+      const message = e instanceof Error ? e.message : String(e);
+      log.error({ namespace, uid: req.uid, err: e }, `sync agent not injected: injection failed: ${message}`);
+      return { allowed: true, warnings: [`ignition-sync: injection failed: ${message}`] };
+    }
     const podName =
       pod.metadata?.name ?? (pod.metadata?.generateName === undefined ? '' : `${pod.metadata.generateName}*`);
     const fields = { namespace, pod: podName, uid: req.uid, dryRun: req.dryRun === true };
