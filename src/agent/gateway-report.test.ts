@@ -63,6 +63,7 @@ function outcome(overrides: Partial<GatewaySyncOutcome> = {}): GatewaySyncOutcom
     dryRun: false,
     verified: false,
     afterCommissioning: false,
+    movedToOlderCommit: false,
     awaitingCommissioning: false,
     durationMs: 1234.4,
     error: null,
@@ -114,6 +115,12 @@ describe('outcomeReport', () => {
     });
     expect(report).not.toHaveProperty('filesAdded');
     expect(report).not.toHaveProperty('scans');
+  });
+
+  it('a sync back to an older commit is Synced with reason MovedToOlderCommit', () => {
+    const report = outcomeReport(ctx({ appliedCommit: NEW }), outcome({ movedToOlderCommit: true }), ENDED);
+    expect(report).toMatchObject({ syncStatus: 'Synced', reason: 'MovedToOlderCommit' });
+    expect(report).not.toHaveProperty('kind');
   });
 
   it('reports at most 20 drift paths but the full drift count', () => {

@@ -8,7 +8,7 @@ import {
   ObjectRoleLabel,
   ObjectRoles,
 } from '../api/index.ts';
-import type { GatewaySyncError, GatewaySyncOutcome } from '../gateway-sync/index.ts';
+import { type GatewaySyncError, type GatewaySyncOutcome, GatewaySyncReasons } from '../gateway-sync/index.ts';
 import { AgentReasons } from '../reasons/index.ts';
 import type { AgentIdentity } from './agent-config.ts';
 import type { ConfigMap } from './kube-objects.ts';
@@ -160,7 +160,13 @@ export function outcomeReport(ctx: ReportContext, outcome: GatewaySyncOutcome, e
       reason: AgentReasons.DryRun,
     };
   }
-  return { ...baseOf(ctx), ...ended, syncStatus: GatewaySyncStatuses.Synced };
+  return {
+    ...baseOf(ctx),
+    ...ended,
+    syncStatus: GatewaySyncStatuses.Synced,
+    // Moving a gateway back is said in the report, not only in a log line.
+    ...(outcome.movedToOlderCommit ? { reason: GatewaySyncReasons.MovedToOlderCommit } : {}),
+  };
 }
 
 /** `ignition-sync.io/gateway-name` is set only when the name is a valid label value (≤ 63, alphanumeric ends). */

@@ -266,6 +266,15 @@ export class SyncAgent {
       changes: sharedChanges((from, to) =>
         this.#options.git.diff({ dir: this.#checkoutDir, from, to, repo: desired.repo, auth, signal }),
       ),
+      isOlder: (candidate, than) =>
+        this.#options.git.isOlder({
+          dir: this.#checkoutDir,
+          candidate,
+          than,
+          repo: desired.repo,
+          auth,
+          signal,
+        }),
       verify: this.#history.isVerifyDue(target.name),
       dryRun: selected.dryRun,
       afterCommissioning: this.#history.isAfterCommissioning(target.name),

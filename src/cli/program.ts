@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAgentCommand } from './agent-command.ts';
 import { registerGatewaySimCommand } from './gateway-sim-command.ts';
 import { type CliIo, ExitCode } from './io.ts';
+import { registerManifestsCommand } from './manifests-command.ts';
 import { registerRunCommand } from './run-command.ts';
 import { registerValidateCommand } from './validate-command.ts';
 
@@ -21,6 +22,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerRunCommand,
   registerValidateCommand,
   registerGatewaySimCommand,
+  registerManifestsCommand,
   registerAgentCommand,
 ];
 

@@ -113,7 +113,7 @@ export class GitClient {
     const { url, transport } = parseRepoUrl(req.repo);
     if (isFullCommitSha(req.ref)) return { commit: req.ref, refName: req.ref, kind: 'commit', warnings: [] };
     assertSafeGitRef(req.ref);
-    return this.#withAuth(req.auth, transport, async (auth) => {
+    return this.#withAuth(req.auth, transport, url, async (auth) => {
       const found = await this.#lsRemote(url, req.ref, auth, req.signal);
       if (found === undefined) {
         throw gitError(
@@ -133,7 +133,7 @@ export class GitClient {
     if (req.ref !== undefined && !isFullCommitSha(req.ref)) assertSafeGitRef(req.ref);
     const dir = resolvePath(req.dir);
     return this.#withDirLock(dir, () =>
-      this.#withAuth(req.auth, transport, async (auth) => {
+      this.#withAuth(req.auth, transport, url, async (auth) => {
         await openLocalRepo(this.#proc, dir, url, req.signal);
         const method = await ensureCommit(
           { proc: this.#proc, dir, url, env: auth.env, secrets: auth.secrets, signal: req.signal },
@@ -170,6 +170,33 @@ export class GitClient {
     });
   }
 
+  /**
+   * Whether `candidate` is older than `than` by committer time (both fetched at depth 1 when missing). A
+   * shallow checkout has no history to walk, so ancestry is judged by time; callers use it to say so when a
+   * sync moves a gateway back, never to refuse one.
+   */
+  async isOlder(
+    req: { readonly candidate: string; readonly than: string } & Omit<DiffRequest, 'from' | 'to'>,
+  ): Promise<boolean> {
+    assertFullCommitSha(req.candidate);
+    assertFullCommitSha(req.than);
+    if (req.candidate === req.than) return false;
+    const dir = resolvePath(req.dir);
+    const asDiff = { ...req, from: req.than, to: req.candidate };
+    return this.#withDirLock(dir, async () => {
+      for (const commit of [req.than, req.candidate]) await this.#ensureLocal(dir, commit, asDiff);
+      const r = await this.#proc.run({
+        args: ['show', '-s', '--format=%ct', req.candidate, req.than],
+        cwd: dir,
+        signal: req.signal,
+        what: `commit times of ${req.candidate} and ${req.than}`,
+        fallback: 'GitCommandFailed',
+      });
+      const [candidate, than] = r.stdout.toString('utf8').trim().split('\n').map(Number);
+      return candidate !== undefined && than !== undefined && candidate < than;
+    });
+  }
+
   /** Every blob, symlink (120000) and submodule (160000) entry of `commit`, recursively. */
   async listTree(req: ListTreeRequest): Promise<TreeEntry[]> {
     assertFullCommitSha(req.commit);
@@ -203,7 +230,7 @@ export class GitClient {
       );
     }
     const { url, transport } = parseRepoUrl(req.repo);
-    await this.#withAuth(req.auth, transport, async (auth) => {
+    await this.#withAuth(req.auth, transport, url, async (auth) => {
       await openLocalRepo(this.#proc, dir, url, req.signal);
       await ensureCommit(
         { proc: this.#proc, dir, url, env: auth.env, secrets: auth.secrets, signal: req.signal },
@@ -236,11 +263,13 @@ export class GitClient {
   async #withAuth<T>(
     auth: GitAuth,
     transport: Parameters<typeof prepareAuth>[1],
+    url: string,
     fn: (a: PreparedAuth) => Promise<T>,
   ): Promise<T> {
     const home = await this.#home.get();
     const connectTimeoutSeconds = Math.max(1, Math.ceil(this.#proc.timeoutMs / 1000));
-    const prepared = await prepareAuth(auth, transport, { home, connectTimeoutSeconds });
+    const isPlainHttp = url.toLowerCase().startsWith('http://');
+    const prepared = await prepareAuth(auth, transport, { home, connectTimeoutSeconds, isPlainHttp });
     for (const warning of prepared.warnings) this.#log.warn({ warning }, 'insecure git setting');
     try {
       return await fn(prepared);

@@ -681,7 +681,7 @@ describe('ignition-sync agent on the real apiserver', () => {
     expect(await second.exited).toEqual({ code: 0, signal: null });
     expect((await listFiles(g.dataDir)).filter((p) => p.includes('ignsync-tmp'))).toEqual([]);
     const third = await startAgent(g, 'plant', { [AgentEnv.syncProfile]: 'site' });
-    await reportWhere(
+    const back = await reportWhere(
       g,
       third,
       'Synced at v2 after SIGTERM',
@@ -692,5 +692,8 @@ describe('ignition-sync agent on the real apiserver', () => {
       },
     );
     expect(await exists(join(g.dataDir, 'projects/Big'))).toBe(false);
+    // big → v2 moves the gateway back in history: the report says so.
+    expect(back).toMatchObject({ reason: 'MovedToOlderCommit', filesDeleted: BIG_FILES + 1 });
+    expect(back).not.toHaveProperty('kind');
   });
 });
