@@ -6,7 +6,7 @@ export interface ListenAddress {
 
 /** Parses a listen address; throws a TypeError naming the input when it is not one. */
 export function parseListenAddress(text: string): ListenAddress {
-  const m = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(text.trim());
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([-A-Za-z0-9.]*)):(\d{1,5})$/.exec(text.trim());
   const port = Number(m?.[3]);
   if (m === null || !Number.isInteger(port) || port < 0 || port > 65535) {
     throw new TypeError(`listen address ${JSON.stringify(text)} is not HOST:PORT`);

@@ -623,6 +623,36 @@ describe('ignition-sync agent on the real apiserver', () => {
     );
   });
 
+  it('first boot: with the gateway not started yet, the first sync writes the files without gateway calls', async () => {
+    const g = await setUpGateway('plant');
+    await g.sim.setListening(false);
+    await publish(g, 'plant', desiredState(g, 'plant', commits.v1, 'v1', { site: siteProfile() }));
+    const agent = await startAgent(g, 'plant', { [AgentEnv.syncProfile]: 'site' });
+    const synced = await reportWhere(g, agent, 'Synced at first boot', (r) => r.syncStatus === 'Synced');
+    expect(synced).toMatchObject({ commit: commits.v1, filesAdded: 3 });
+    expect(synced).not.toHaveProperty('scans');
+    expect(await readFile(join(g.dataDir, 'projects/Demo/project.json'), 'utf8')).toBe(project('Demo'));
+    expect((await fetch(`http://127.0.0.1:${agent.probePort}/readyz`)).status).toBe(200);
+
+    // The gateway started: the next commit is a live sync with its scan.
+    await g.sim.setListening(true);
+    const from = g.reports.length;
+    await publish(g, 'plant', desiredState(g, 'plant', commits.v2, 'v2', { site: siteProfile() }));
+    const live = await reportWhere(
+      g,
+      agent,
+      'Synced at v2',
+      (r) => r.syncStatus === 'Synced' && r.commit === commits.v2,
+      {
+        from,
+      },
+    );
+    expect(live.scans).toEqual(['projects']);
+    expect((await g.control.scans()).filter((s) => s.trigger === 'api').map((s) => [s.kind, s.torn])).toEqual(
+      [['projects', false]],
+    );
+  });
+
   it('SIGKILL in the middle of a sync, then a restart: the gateway converges to the commit', async () => {
     const g = await setUpGateway('plant');
     await publish(g, 'plant', desiredState(g, 'plant', commits.v2, 'v2', { site: siteProfile() }));
