@@ -561,6 +561,45 @@ describe('ignition-sync agent on the real apiserver', () => {
     expect(
       await exists(join(g.dataDir, 'projects/Area/com.inductiveautomation.perspective/views/Sub/view.json')),
     ).toBe(true);
+
+    // The report changed behind the agent's back (its resourceVersion is stale: 409), then deleted (404):
+    // the agent re-reads or re-creates it and the report stays current.
+    const reportPath = objectPath({
+      apiVersion: 'v1',
+      plural: 'configmaps',
+      namespace: g.namespace,
+      name: gatewayReportName(g.podName),
+    });
+    await client.request({
+      method: 'PATCH',
+      path: reportPath,
+      body: { metadata: { annotations: { 'example.com/touched': 'yes' } } },
+    });
+    let from = g.reports.length;
+    await publish(g, 'area', desiredState(g, 'area', commits.v1, 'v1', {}));
+    await reportWhere(
+      g,
+      agent,
+      'Synced at v1 after a conflict',
+      (r) => r.syncStatus === 'Synced' && r.commit === commits.v1,
+      {
+        from,
+      },
+    );
+    await client.request({ method: 'DELETE', path: reportPath });
+    from = g.reports.length;
+    await publish(g, 'area', desiredState(g, 'area', commits.sub, 'main', {}));
+    await reportWhere(
+      g,
+      agent,
+      'Synced at sub after a delete',
+      (r) => r.syncStatus === 'Synced' && r.commit === commits.sub,
+      {
+        from,
+      },
+    );
+    const recreated = await client.get<{ metadata: { ownerReferences: { uid: string }[] } }>(reportPath);
+    expect(recreated.metadata.ownerReferences.map((o) => o.uid)).toEqual([g.podUid]);
   });
 
   it('no desired state yet is Pending; a profile missing from it is Failed (stalling) until one publishes it; pause holds', async () => {
