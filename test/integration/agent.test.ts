@@ -660,6 +660,32 @@ describe('ignition-sync agent on the real apiserver', () => {
       (r) => r.syncStatus === 'Synced' && r.commit === commits.v2,
       { from },
     );
+
+    // A dry-run profile: the plan is reported (Held, DryRun, counts), nothing is written, no scan runs.
+    const scansBefore = (await g.control.scans()).length;
+    from = g.reports.length;
+    await publish(
+      g,
+      'plant',
+      desiredState(g, 'plant', commits.v1, 'v1', { site: { ...siteProfile(), dryRun: true } }),
+    );
+    const dry = await reportWhere(g, agent, 'Held DryRun', (r) => r.syncStatus === 'Held', { from });
+    expect(dry).toMatchObject({
+      reason: 'DryRun',
+      desiredCommit: commits.v1,
+      commit: commits.v2,
+      filesAdded: 1,
+      filesModified: 1,
+      filesDeleted: 1,
+    });
+    expect(
+      await readFile(
+        join(g.dataDir, 'projects/Demo/com.inductiveautomation.perspective/views/Main/view.json'),
+        'utf8',
+      ),
+    ).toBe(view('v2'));
+    expect(await exists(join(g.dataDir, 'projects/Old'))).toBe(false);
+    expect((await g.control.scans()).length).toBe(scansBefore);
   });
 
   it('first boot: with the gateway not started yet, the first sync writes the files without gateway calls', async () => {
