@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerControllerCommand } from './controller-command.ts';
 import { registerGatewaySimCommand } from './gateway-sim-command.ts';
 import { type CliIo, ExitCode } from './io.ts';
 import { registerRunCommand } from './run-command.ts';
@@ -19,6 +20,7 @@ export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 const COMMANDS: readonly RegisterCommand[] = [
   registerRunCommand,
   registerValidateCommand,
+  registerControllerCommand,
   registerGatewaySimCommand,
 ];
 

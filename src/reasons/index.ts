@@ -1,6 +1,7 @@
 // The one reason registry (see README.md). Every folder imports it through this file.
 export { type ApiReason, ApiReasons, ManifestReasons } from './api.ts';
 export { type CliReason, CliReasons } from './cli.ts';
+export { type ControllerReason, ControllerReasons } from './controller.ts';
 export {
   REASON_CONDITIONS,
   type ReasonCondition,

@@ -1,6 +1,7 @@
 import type { ErrorKind } from '../errors.ts';
 import { API_REASONS, MANIFEST_REASONS } from './api.ts';
 import { CLI_REASONS } from './cli.ts';
+import { CONTROLLER_REASONS } from './controller.ts';
 import type { ReasonEntry, ReasonKind } from './define-reasons.ts';
 import { GATEWAY_REASONS } from './gateway.ts';
 import { GATEWAY_SYNC_REASONS } from './gateway-sync.ts';
@@ -21,6 +22,7 @@ export const REASON_PARTS = {
   kube: KUBE_REASONS,
   receiver: RECEIVER_REASONS,
   standalone: STANDALONE_REASONS,
+  controller: CONTROLLER_REASONS,
   cli: CLI_REASONS,
 } as const;
 export type ReasonPart = keyof typeof REASON_PARTS;

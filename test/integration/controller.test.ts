@@ -1,0 +1,454 @@
+import { createHmac } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  API_VERSION,
+  ConditionTypes,
+  DESIRED_STATE_KEY,
+  DesiredState,
+  desiredStateName,
+  GATEWAY_REPORT_KEY,
+  type GatewayReport,
+  gatewayReportName,
+  IGNITION_SYNC_FINALIZER,
+  IgnitionSyncAnnotations,
+  type IgnitionSyncStatus,
+  Labels,
+  ObjectRoleLabel,
+  ObjectRoles,
+  PodAnnotations,
+  Resources,
+} from '../../src/api/index.ts';
+import { runController } from '../../src/controller/index.ts';
+import { collectionPath, isNotFound, KubeClient, objectPath } from '../../src/kube/index.ts';
+import { captureLogger } from '../harness/capture-logger.ts';
+import { createFixtureRepo, type FixtureRepo } from '../harness/git-servers/index.ts';
+import { createTestNamespace, kubeConfigFor, waitFor } from '../harness/kube/index.ts';
+
+// The controller in-process against the real apiserver: a file:// repository with annotated tags, an
+// IgnitionSync, SyncProfiles and plain annotated Pods (no kubelet: they stay Pending, which is fine). The
+// test plays the agents' part by writing report ConfigMaps exactly as the contract says.
+
+interface Meta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  generation?: number;
+  resourceVersion?: string;
+  annotations?: Record<string, string>;
+  labels?: Record<string, string>;
+  finalizers?: string[];
+  ownerReferences?: Array<{ kind: string; name: string; uid: string; controller?: boolean }>;
+}
+interface Igs {
+  metadata: Meta;
+  spec: { git: { ref: string }; paused?: boolean };
+  status?: IgnitionSyncStatus;
+}
+interface ConfigMap {
+  metadata: Meta;
+  data?: Record<string, string>;
+}
+
+const WEBHOOK_KEY = 'controller-test-webhook-key';
+const IGS = 'plant';
+
+let client: KubeClient;
+let namespace: string;
+let dir: string;
+let repo: FixtureRepo;
+const commits = { v100: '', v110: '', v120: '' };
+const stop = new AbortController();
+let running: Promise<void>;
+const captured = captureLogger();
+let webhookUrl: string;
+let probesUrl: string;
+
+const igsPath = (name = IGS) =>
+  objectPath({ apiVersion: API_VERSION, plural: Resources.ignitionSyncs, namespace, name });
+const cmPath = (name: string) => objectPath({ apiVersion: 'v1', plural: 'configmaps', namespace, name });
+const getIgs = () => client.get<Igs>(igsPath());
+const condition = (s: IgnitionSyncStatus | undefined, type: string) =>
+  s?.conditions?.find((c) => c.type === type);
+
+async function readDesired(): Promise<DesiredState | undefined> {
+  try {
+    const cm = await client.get<ConfigMap>(cmPath(desiredStateName(IGS)));
+    return DesiredState.parse(JSON.parse(cm.data?.[DESIRED_STATE_KEY] ?? ''));
+  } catch (e: unknown) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}
+
+async function create(
+  plural: string,
+  body: object,
+  apiVersion: string = API_VERSION,
+): Promise<{ metadata: Meta }> {
+  return client.request({ method: 'POST', path: collectionPath({ apiVersion, plural, namespace }), body });
+}
+
+function pod(name: string, annotations: Record<string, string>, labels?: Record<string, string>) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      annotations: { [PodAnnotations.inject]: 'true', [PodAnnotations.crName]: IGS, ...annotations },
+      ...(labels === undefined ? {} : { labels }),
+    },
+    spec: { containers: [{ name: 'gateway', image: 'registry.example.com/ignition:8.3' }] },
+  };
+}
+
+/** What an agent writes: `<pod>.sync-status`, owned by its Pod, labelled with the IgnitionSync. */
+async function writeReport(podName: string, content: string): Promise<void> {
+  const p = await client.get<{ metadata: Meta }>(
+    objectPath({ apiVersion: 'v1', plural: 'pods', namespace, name: podName }),
+  );
+  const body = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: gatewayReportName(podName),
+      labels: { [Labels.crName]: IGS, [ObjectRoleLabel]: ObjectRoles.gatewayReport },
+      ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: podName, uid: p.metadata.uid }],
+    },
+    data: { [GATEWAY_REPORT_KEY]: content },
+  };
+  try {
+    const current = await client.get<ConfigMap>(cmPath(gatewayReportName(podName)));
+    await client.request({
+      method: 'PUT',
+      path: cmPath(gatewayReportName(podName)),
+      body: { ...body, metadata: { ...body.metadata, resourceVersion: current.metadata.resourceVersion } },
+    });
+  } catch (e: unknown) {
+    if (!isNotFound(e)) throw e;
+    await create('configmaps', body, 'v1');
+  }
+}
+
+function syncedReport(podName: string, gatewayName: string, commit: string): string {
+  const report: GatewayReport = {
+    version: 1,
+    name: gatewayName,
+    podName,
+    profile: 'site',
+    desiredCommit: commit,
+    commit,
+    syncStatus: 'Synced',
+    lastSyncTime: '2026-01-01T00:00:00Z',
+    lastSyncDurationMs: 1200,
+    filesAdded: 3,
+    filesModified: 1,
+    filesDeleted: 0,
+  };
+  return JSON.stringify(report);
+}
+
+const deliver = (body: object, headers: Record<string, string>) =>
+  fetch(`${webhookUrl}/webhook/${namespace}/${IGS}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+
+beforeAll(async () => {
+  client = new KubeClient(kubeConfigFor(inject('kube')));
+  namespace = await createTestNamespace(client, 'controller');
+  dir = await mkdtemp(join(tmpdir(), 'ignition-sync-controller-'));
+  repo = await createFixtureRepo(dir, 'plant');
+  commits.v100 = await repo.commit({ 'projects/area/view.json': '{"v":1}\n' });
+  await repo.tag('v1.0.0', commits.v100, { annotated: true });
+  commits.v110 = await repo.commit({ 'projects/area/view.json': '{"v":2}\n' });
+  await repo.tag('v1.1.0', commits.v110, { annotated: true });
+
+  await create(
+    'secrets',
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'webhook' },
+      data: { key: Buffer.from(`${WEBHOOK_KEY}\n`).toString('base64') },
+    },
+    'v1',
+  );
+  await create(Resources.syncProfiles, {
+    apiVersion: API_VERSION,
+    kind: 'SyncProfile',
+    metadata: { name: 'site' },
+    spec: { mappings: [{ source: 'projects', destination: 'projects' }] },
+  });
+  await create(Resources.ignitionSyncs, {
+    apiVersion: API_VERSION,
+    kind: 'IgnitionSync',
+    metadata: { name: IGS },
+    spec: {
+      git: { repo: repo.fileUrl, ref: 'v1.0.0' },
+      webhook: { enabled: true, secretRef: { name: 'webhook', key: 'key' } },
+    },
+  });
+  await create(
+    'pods',
+    pod('gw-a', { [PodAnnotations.syncProfile]: 'site', [PodAnnotations.gatewayName]: 'area-a' }),
+    'v1',
+  );
+  await create(
+    'pods',
+    pod('gw-b', { [PodAnnotations.syncProfile]: 'site' }, { 'app.kubernetes.io/name': 'area-b' }),
+    'v1',
+  );
+  await create('pods', pod('gw-c', { [PodAnnotations.syncProfile]: 'later' }), 'v1');
+
+  running = runController({
+    kubeConfig: kubeConfigFor(inject('kube')),
+    logger: captured.logger,
+    signal: stop.signal,
+    namespace,
+    listen: { host: '127.0.0.1', port: 0 },
+    probeListen: { host: '127.0.0.1', port: 0 },
+    leaderElection: {
+      namespace,
+      name: 'ignition-sync-controller',
+      identity: 'test-replica',
+      leaseDurationMs: 4000,
+      renewDeadlineMs: 3000,
+      retryPeriodMs: 500,
+    },
+    pathEnv: process.env.PATH,
+  });
+  running.catch(() => undefined);
+  const line = await waitFor(
+    'the controller listening line',
+    () =>
+      captured
+        .text()
+        .split('\n')
+        .filter((l) => l.includes('"controller listening"'))
+        .map((l) => JSON.parse(l) as { webhook: string; probes: string })[0],
+  );
+  webhookUrl = `http://${line.webhook}`;
+  probesUrl = `http://${line.probes}`;
+});
+
+afterAll(async () => {
+  stop.abort();
+  await running?.catch(() => undefined);
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('ignition-sync controller on the real apiserver', () => {
+  it('is ready once its caches synced', async () => {
+    await waitFor('readyz 200', async () => (await fetch(`${probesUrl}/readyz`)).status === 200);
+    expect((await fetch(`${probesUrl}/healthz`)).status).toBe(200);
+  });
+
+  it("publishes the tag's peeled commit with the named profile, and lists each pod", async () => {
+    const desired = await waitFor('the desired state', readDesired);
+    expect(desired.commit).toBe(commits.v100);
+    expect(desired.ref).toBe('v1.0.0');
+    expect(desired.repo).toBe(repo.fileUrl);
+    expect(desired.paused).toBe(false);
+    expect(desired.auth).toEqual({ kind: 'none' });
+    // Defaults applied; the profile no pod can find is absent.
+    expect(desired.profiles).toEqual({
+      site: {
+        mappings: [{ source: 'projects', destination: 'projects', type: 'dir', required: false }],
+        excludePatterns: [],
+        dryRun: false,
+        paused: false,
+        designerSessionPolicy: 'proceed',
+      },
+    });
+    const igs = await getIgs();
+    expect(igs.metadata.finalizers).toContain(IGNITION_SYNC_FINALIZER);
+    const cm = await client.get<ConfigMap>(cmPath(desiredStateName(IGS)));
+    expect(cm.metadata.ownerReferences).toEqual([
+      expect.objectContaining({ kind: 'IgnitionSync', name: IGS, uid: igs.metadata.uid, controller: true }),
+    ]);
+    expect(cm.metadata.labels).toMatchObject({
+      [Labels.crName]: IGS,
+      [ObjectRoleLabel]: ObjectRoles.desiredState,
+      [Labels.managedBy]: 'ignition-sync',
+    });
+
+    const status = await waitFor('three discovered gateways', async () => {
+      const s = (await getIgs()).status;
+      return s?.discoveredGateways?.length === 3 ? s : undefined;
+    });
+    expect(status.discoveredGateways?.map((g) => [g.podName, g.name, g.syncStatus, g.reason])).toEqual([
+      ['gw-a', 'area-a', 'Pending', undefined],
+      ['gw-b', 'area-b', 'Pending', undefined],
+      ['gw-c', 'gw-c', 'Failed', 'ProfileNotFound'],
+    ]);
+    expect(status.resolvedCommit).toBe(commits.v100);
+    expect(status.gatewaySummary).toBe('0/3');
+    expect(condition(status, ConditionTypes.RefResolved)?.status).toBe('True');
+    expect(condition(status, ConditionTypes.Ready)?.status).toBe('False');
+  });
+
+  it('adds a profile created later to the desired state and clears the pod that named it', async () => {
+    await create(Resources.syncProfiles, {
+      apiVersion: API_VERSION,
+      kind: 'SyncProfile',
+      metadata: { name: 'later' },
+      spec: { mappings: [{ source: 'projects', destination: 'projects' }], designerSessionPolicy: 'wait' },
+    });
+    const desired = await waitFor('profile "later" published', async () => {
+      const d = await readDesired();
+      return d?.profiles.later === undefined ? undefined : d;
+    });
+    expect(Object.keys(desired.profiles)).toEqual(['later', 'site']);
+    expect(desired.profiles.later?.designerSessionPolicy).toBe('wait');
+    await waitFor('gw-c Pending', async () => {
+      const g = (await getIgs()).status?.discoveredGateways?.find((x) => x.podName === 'gw-c');
+      return g?.syncStatus === 'Pending' && g.reason === undefined;
+    });
+  });
+
+  it('folds agent reports into status: an invalid report is shown as such, all Synced turns AllGatewaysSynced True', async () => {
+    await writeReport('gw-b', '{"version":1,"syncStatus":"Done"}');
+    const invalid = await waitFor('gw-b report invalid', async () => {
+      const g = (await getIgs()).status?.discoveredGateways?.find((x) => x.podName === 'gw-b');
+      return g?.reason === 'GatewayReportInvalid' ? g : undefined;
+    });
+    expect(invalid.syncStatus).toBe('Failed');
+    expect(invalid.error).toMatch(/gw-b\.sync-status is invalid/);
+
+    await writeReport('gw-a', syncedReport('gw-a', 'area-a', commits.v100));
+    await writeReport('gw-b', syncedReport('gw-b', 'area-b', commits.v100));
+    await writeReport('gw-c', syncedReport('gw-c', 'gw-c', commits.v100));
+    const status = await waitFor('AllGatewaysSynced True', async () => {
+      const s = (await getIgs()).status;
+      return condition(s, ConditionTypes.AllGatewaysSynced)?.status === 'True' ? s : undefined;
+    });
+    expect(status.syncedGatewayCount).toBe(3);
+    expect(status.gatewaySummary).toBe('3/3');
+    expect(status.lastSyncTime).toBe('2026-01-01T00:00:00Z');
+    expect(condition(status, ConditionTypes.Ready)).toMatchObject({ status: 'True', reason: 'Succeeded' });
+    expect(status.discoveredGateways?.[0]).toMatchObject({
+      podName: 'gw-a',
+      commit: commits.v100,
+      syncStatus: 'Synced',
+      filesChanged: 4,
+      lastSyncDuration: '1.2s',
+    });
+    const events = await client.get<{ items: Array<{ reason: string; involvedObject: { name: string } }> }>(
+      collectionPath({ apiVersion: 'v1', plural: 'events', namespace }),
+    );
+    const reasons = events.items.filter((e) => e.involvedObject.name === IGS).map((e) => e.reason);
+    expect(reasons).toEqual(expect.arrayContaining(['CommitPublished', 'AllSynced']));
+  });
+
+  it('a webhook delivery for a new tag moves the desired commit; the request clears once spec.git.ref catches up', async () => {
+    const wrong = await deliver({ ref: 'v1.1.0' }, { authorization: 'Bearer not-the-key' });
+    expect(wrong.status).toBe(401);
+    const body = JSON.stringify({ ref: 'v1.1.0' });
+    const signature = createHmac('sha256', WEBHOOK_KEY).update(body).digest('hex');
+    const res = await fetch(`${webhookUrl}/webhook/${namespace}/${IGS}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-signature-256': `sha256=${signature}` },
+      body,
+    });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ accepted: true, ref: 'v1.1.0' });
+
+    const desired = await waitFor('desired commit v1.1.0', async () => {
+      const d = await readDesired();
+      return d?.commit === commits.v110 ? d : undefined;
+    });
+    expect(desired.ref).toBe('v1.1.0');
+    const igs = await getIgs();
+    expect(igs.spec.git.ref).toBe('v1.0.0');
+    expect(igs.metadata.annotations?.[IgnitionSyncAnnotations.requestedRef]).toBe('v1.1.0');
+    expect(igs.metadata.annotations?.[IgnitionSyncAnnotations.requestedBy]).toMatch(/^webhook\/generic/);
+    // The agents still report v1.0.0: nobody is Synced to what is published now.
+    await waitFor('gateways behind the new commit', async () => {
+      const s = (await getIgs()).status;
+      return (
+        s !== undefined &&
+        s.resolvedCommit === commits.v110 &&
+        s.syncedGatewayCount === 0 &&
+        condition(s, ConditionTypes.AllGatewaysSynced)?.reason === 'SyncInProgress'
+      );
+    });
+
+    await client.request({ method: 'PATCH', path: igsPath(), body: { spec: { git: { ref: 'v1.1.0' } } } });
+    const cleared = await waitFor('requested-ref annotations removed', async () => {
+      const x = await getIgs();
+      return x.metadata.annotations?.[IgnitionSyncAnnotations.requestedRef] === undefined ? x : undefined;
+    });
+    expect(cleared.metadata.annotations?.[IgnitionSyncAnnotations.requestedAt]).toBeUndefined();
+    expect((await readDesired())?.commit).toBe(commits.v110);
+
+    const metrics = await (await fetch(`${probesUrl}/metrics`)).text();
+    expect(metrics).toMatch(/ignition_sync_webhook_requests_total\{verdict="accepted"\} 1/);
+    expect(metrics).toMatch(/ignition_sync_webhook_requests_total\{verdict="unauthorized"\} 1/);
+    expect(metrics).toMatch(/ignition_sync_reconcile_duration_seconds_count\{result="success"\} [1-9]/);
+    expect(metrics).toMatch(
+      /ignition_sync_gateways\{namespace="[^"]+",ignition_sync="plant",sync_status="Pending"\} 3/,
+    );
+  });
+
+  it('paused keeps the published commit while the ref moves, and releases it when unpaused', async () => {
+    commits.v120 = await repo.commit({ 'projects/area/view.json': '{"v":3}\n' });
+    await repo.tag('v1.2.0', commits.v120, { annotated: true });
+    const patched = await client.request<Igs>({
+      method: 'PATCH',
+      path: igsPath(),
+      body: { spec: { paused: true, git: { ref: 'v1.2.0' } } },
+    });
+    const status = await waitFor('Ready=False Paused at the new generation', async () => {
+      const s = (await getIgs()).status;
+      const ready = condition(s, ConditionTypes.Ready);
+      return ready?.reason === 'Paused' && ready.observedGeneration === patched.metadata.generation
+        ? s
+        : undefined;
+    });
+    expect(status.resolvedCommit).toBe(commits.v110);
+    const desired = await readDesired();
+    expect(desired?.commit).toBe(commits.v110);
+    expect(desired?.paused).toBe(true);
+    const res = await deliver({ ref: 'v1.2.0' }, { authorization: `Bearer ${WEBHOOK_KEY}` });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ accepted: false });
+
+    await client.request({ method: 'PATCH', path: igsPath(), body: { spec: { paused: false } } });
+    const released = await waitFor('desired commit v1.2.0', async () => {
+      const d = await readDesired();
+      return d?.commit === commits.v120 ? d : undefined;
+    });
+    expect(released.paused).toBe(false);
+  });
+
+  it('deleting the IgnitionSync removes the desired ConfigMap, then the finalizer', async () => {
+    await client.request({ method: 'DELETE', path: igsPath() });
+    await waitFor('the IgnitionSync gone', async () => {
+      try {
+        await getIgs();
+        return false;
+      } catch (e: unknown) {
+        if (isNotFound(e)) return true;
+        throw e;
+      }
+    });
+    expect(await readDesired()).toBeUndefined();
+    // Reports are the agents' (owned by their Pods), not the controller's to delete.
+    expect((await client.get<ConfigMap>(cmPath(gatewayReportName('gw-a')))).metadata.name).toBe(
+      'gw-a.sync-status',
+    );
+  });
+
+  it('releases the Lease on stop', async () => {
+    stop.abort();
+    await running;
+    const lease = await client.get<{ spec: { holderIdentity?: string } }>(
+      `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases/ignition-sync-controller`,
+    );
+    expect(lease.spec.holderIdentity ?? '').toBe('');
+  });
+});
