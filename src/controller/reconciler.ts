@@ -27,6 +27,7 @@ import {
   objectPath,
   type ReconcileContext,
   type Reconciler,
+  splitObjectKey,
   updateFinalizer,
   updateStatus,
 } from '../kube/index.ts';
@@ -162,6 +163,8 @@ export function createIgnitionSyncReconciler(options: ReconcilerOptions): Reconc
     const cached = caches.ignitionSyncs.get(key);
     if (cached === undefined) {
       resolutions.delete(key);
+      const gone = splitObjectKey(key);
+      options.metrics?.forgetIgnitionSync(gone.namespace ?? '', gone.name);
       return undefined;
     }
     const ns = cached.metadata.namespace ?? '';

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -24,7 +24,12 @@ import {
 import { runController } from '../../src/controller/index.ts';
 import { collectionPath, isNotFound, KubeClient, objectPath } from '../../src/kube/index.ts';
 import { captureLogger } from '../harness/capture-logger.ts';
-import { createFixtureRepo, type FixtureRepo } from '../harness/git-servers/index.ts';
+import {
+  createFixtureRepo,
+  type FixtureRepo,
+  type GitHttpServer,
+  startGitHttpServer,
+} from '../harness/git-servers/index.ts';
 import { createTestNamespace, kubeConfigFor, waitFor } from '../harness/kube/index.ts';
 
 // The controller in-process against the real apiserver: a file:// repository with annotated tags, an
@@ -53,12 +58,15 @@ interface ConfigMap {
 }
 
 const WEBHOOK_KEY = 'controller-test-webhook-key';
+const GIT_TOKEN = 'controller-test-git-token-9f2c';
 const IGS = 'plant';
 
 let client: KubeClient;
 let namespace: string;
 let dir: string;
 let repo: FixtureRepo;
+let gitHttp: GitHttpServer;
+let scratch: string;
 const commits = { v100: '', v110: '', v120: '' };
 const stop = new AbortController();
 let running: Promise<void>;
@@ -204,6 +212,9 @@ beforeAll(async () => {
   );
   await create('pods', pod('gw-c', { [PodAnnotations.syncProfile]: 'later' }), 'v1');
 
+  gitHttp = await startGitHttpServer({ root: dir, token: GIT_TOKEN });
+  scratch = join(dir, 'scratch');
+  await mkdir(scratch);
   running = runController({
     kubeConfig: kubeConfigFor(inject('kube')),
     logger: captured.logger,
@@ -220,6 +231,7 @@ beforeAll(async () => {
       retryPeriodMs: 500,
     },
     pathEnv: process.env.PATH,
+    tmpDir: scratch,
   });
   running.catch(() => undefined);
   const line = await waitFor(
@@ -238,6 +250,7 @@ beforeAll(async () => {
 afterAll(async () => {
   stop.abort();
   await running?.catch(() => undefined);
+  await gitHttp?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -245,6 +258,56 @@ describe('ignition-sync controller on the real apiserver', () => {
   it('is ready once its caches synced', async () => {
     await waitFor('readyz 200', async () => (await fetch(`${probesUrl}/readyz`)).status === 200);
     expect((await fetch(`${probesUrl}/healthz`)).status).toBe(200);
+  });
+
+  it('resolves over HTTPS-style token auth from a Secret read through the API, once the Secret exists', async () => {
+    await create(Resources.ignitionSyncs, {
+      apiVersion: API_VERSION,
+      kind: 'IgnitionSync',
+      metadata: { name: 'private' },
+      spec: {
+        git: {
+          repo: gitHttp.url('plant'),
+          ref: 'v1.0.0',
+          auth: { token: { secretRef: { name: 'git-token', key: 'token' } } },
+        },
+        polling: { interval: '5s' },
+      },
+    });
+    const privatePath = igsPath('private');
+    const waiting = await waitFor('Ready=False SecretMissing', async () => {
+      const s = (await client.get<Igs>(privatePath)).status;
+      return condition(s, ConditionTypes.Ready)?.reason === 'SecretMissing' ? s : undefined;
+    });
+    expect(condition(waiting, ConditionTypes.RefResolved)?.reason).toBe('SecretMissing');
+    expect(condition(waiting, ConditionTypes.Stalled)).toBeUndefined();
+    await create(
+      'secrets',
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'git-token' },
+        data: { token: Buffer.from(GIT_TOKEN).toString('base64') },
+      },
+      'v1',
+    );
+    const status = await waitFor(
+      'private resolved after the poll interval',
+      async () => {
+        const s = (await client.get<Igs>(privatePath)).status;
+        return s?.resolvedCommit === commits.v100 ? s : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
+    expect(condition(status, ConditionTypes.RefResolved)?.status).toBe('True');
+    expect(gitHttp.stats.authAccepted).toBeGreaterThan(0);
+    const cm = await client.get<ConfigMap>(cmPath(desiredStateName('private')));
+    const desired = DesiredState.parse(JSON.parse(cm.data?.[DESIRED_STATE_KEY] ?? ''));
+    expect(desired.auth).toEqual({ kind: 'token', secretRef: { name: 'git-token', key: 'token' } });
+    // The token lived only in a per-call directory, and nowhere in the logs or the published state.
+    expect((await readdir(scratch)).filter((f) => f.startsWith('ignition-sync-cred-'))).toEqual([]);
+    expect(captured.text()).not.toContain(GIT_TOKEN);
+    expect(JSON.stringify(cm)).not.toContain(GIT_TOKEN);
   });
 
   it("publishes the tag's peeled commit with the named profile, and lists each pod", async () => {
