@@ -106,6 +106,31 @@ function profileStates(
 }
 
 /**
+ * Features the API accepts but this controller does not implement yet. Releasing commits anyway would break
+ * what the user asked for (an approval gate, verified signatures), so nothing new is released: the published
+ * commit stays and the IgnitionSync is Stalled with `SpecInvalid` (the standalone runner refuses to start).
+ */
+function unsupportedFeature(spec: IgnitionSyncSpec): Failure | undefined {
+  if (spec.approval?.required === true) {
+    return {
+      reason: ApiReasons.SpecInvalid,
+      kind: 'stalling',
+      message:
+        'spec.approval.required is not implemented by this controller yet; no new commit is released (remove it to sync without approval)',
+    };
+  }
+  if (spec.git.auth?.gpgKey !== undefined) {
+    return {
+      reason: ApiReasons.SpecInvalid,
+      kind: 'stalling',
+      message:
+        'spec.git.auth.gpgKey is set, but commit signature verification is not implemented yet; no new commit is released (remove gpgKey to sync unverified commits)',
+    };
+  }
+  return undefined;
+}
+
+/**
  * The IgnitionSync reconciler: finalizer, requested-ref cleanup, resolve the effective ref (one ls-remote
  * per polling interval), publish `<igs>.desired`, fold the gateway reports into `status`, Events. Pure
  * decisions live in the modules it calls; this is the I/O shell. Errors are thrown after the status was
@@ -235,9 +260,15 @@ export function createIgnitionSyncReconciler(options: ReconcilerOptions): Reconc
     const desiredCm = caches.configMaps.get(`${ns}/${desiredStateName(name)}`);
     const before = readDesiredState(desiredCm);
 
-    // Resolve (or keep the published commit while paused).
+    // Resolve (or keep the published commit while paused, or while the spec asks for what is not built).
+    const refusal = unsupportedFeature(spec);
     let resolution: Resolution;
-    if (spec.paused && before !== undefined) {
+    if (refusal !== undefined) {
+      resolution =
+        before === undefined
+          ? { kind: 'failed', ref: followed.ref, failure: refusal }
+          : { kind: 'kept', ref: before.ref, commit: before.commit };
+    } else if (spec.paused && before !== undefined) {
       resolution = { kind: 'kept', ref: before.ref, commit: before.commit };
     } else {
       const inputs = {
@@ -278,7 +309,7 @@ export function createIgnitionSyncReconciler(options: ReconcilerOptions): Reconc
           : { ref: before.ref, commit: before.commit }
         : { ref: resolution.ref, commit: resolution.commit };
     let published = before === undefined ? undefined : { ref: before.ref, commit: before.commit };
-    let publishFailure: Failure | undefined;
+    let publishFailure: Failure | undefined = refusal;
     let desired: DesiredState | undefined;
     if (target !== undefined) {
       const okProfiles = new Map<string, SyncProfileSpec>();

@@ -488,6 +488,22 @@ describe('ignition-sync controller on the real apiserver', () => {
     expect(released.paused).toBe(false);
   });
 
+  it('releases nothing for an IgnitionSync that asks for approval, which is not built yet', async () => {
+    await create(Resources.ignitionSyncs, {
+      apiVersion: API_VERSION,
+      kind: 'IgnitionSync',
+      metadata: { name: 'gated' },
+      spec: { git: { repo: repo.fileUrl, ref: 'v1.0.0' }, approval: { required: true } },
+    });
+    const status = await waitFor('gated Stalled', async () => {
+      const s = (await client.get<Igs>(igsPath('gated'))).status;
+      return condition(s, ConditionTypes.Stalled)?.status === 'True' ? s : undefined;
+    });
+    expect(condition(status, ConditionTypes.Ready)).toMatchObject({ status: 'False', reason: 'SpecInvalid' });
+    expect(condition(status, ConditionTypes.Stalled)?.message).toMatch(/spec\.approval\.required/);
+    await expect(client.get(cmPath(desiredStateName('gated')))).rejects.toMatchObject({ code: 404 });
+  });
+
   it('deleting the IgnitionSync removes the desired ConfigMap, then the finalizer', async () => {
     await client.request({ method: 'DELETE', path: igsPath() });
     await waitFor('the IgnitionSync gone', async () => {
