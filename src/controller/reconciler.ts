@@ -1,7 +1,6 @@
 import {
   API_VERSION,
   ConditionTypes,
-  type DesiredState,
   desiredStateName,
   gatewayReportName,
   IGNITION_SYNC_FINALIZER,
@@ -22,6 +21,7 @@ import {
   hasFinalizer,
   type Informer,
   isBeingDeleted,
+  isConflict,
   isNotFound,
   type KubeClient,
   objectPath,
@@ -310,12 +310,11 @@ export function createIgnitionSyncReconciler(options: ReconcilerOptions): Reconc
         : { ref: resolution.ref, commit: resolution.commit };
     let published = before === undefined ? undefined : { ref: before.ref, commit: before.commit };
     let publishFailure: Failure | undefined = refusal;
-    let desired: DesiredState | undefined;
     if (target !== undefined) {
       const okProfiles = new Map<string, SyncProfileSpec>();
       for (const [profileName, state] of profiles)
         if (state.kind === 'ok') okProfiles.set(profileName, state.spec);
-      desired = buildDesiredState({
+      const desiredDoc = buildDesiredState({
         ignitionSync: name,
         spec,
         ref: target.ref,
@@ -329,21 +328,26 @@ export function createIgnitionSyncReconciler(options: ReconcilerOptions): Reconc
           kind: Kinds.IgnitionSync,
           metadata: { name, namespace: ns, uid: obj.metadata.uid ?? '' },
         };
-        const write = planDesiredStateWrite(owner, desired, desiredCm);
-        if (write.kind === 'create') {
-          await client.request({
-            method: 'POST',
-            path: collectionPath(configMaps(ns)),
-            body: write.body,
-            signal: ctx.signal,
-          });
-        } else if (write.kind === 'update') {
-          await client.request({
-            method: 'PUT',
-            path: objectPath({ ...configMaps(ns), name: write.body.metadata.name }),
-            body: write.body,
-            signal: ctx.signal,
-          });
+        const cmPath = objectPath({ ...configMaps(ns), name: desiredStateName(name) });
+        const apply = async (existing: ConfigMapObject | undefined): Promise<void> => {
+          const write = planDesiredStateWrite(owner, desiredDoc, existing);
+          if (write.kind === 'create') {
+            await client.request({
+              method: 'POST',
+              path: collectionPath(configMaps(ns)),
+              body: write.body,
+              signal: ctx.signal,
+            });
+          } else if (write.kind === 'update') {
+            await client.request({ method: 'PUT', path: cmPath, body: write.body, signal: ctx.signal });
+          }
+        };
+        try {
+          await apply(desiredCm);
+        } catch (e: unknown) {
+          // The cache lagged behind our own last write (AlreadyExists, or a stale resourceVersion): re-read once.
+          if (!isConflict(e)) throw e;
+          await apply(await client.get<ConfigMapObject>(cmPath, ctx.signal));
         }
         published = target;
       } catch (e: unknown) {
