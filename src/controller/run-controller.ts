@@ -113,23 +113,23 @@ export async function runController(options: RunControllerOptions): Promise<void
   const ignitionSyncs = new Informer<IgnitionSyncObject>({
     client,
     resource: scoped({ apiVersion: API_VERSION, plural: Resources.ignitionSyncs }),
-    logger: log,
+    logger: options.logger,
   });
   const syncProfiles = new Informer<SyncProfileObject>({
     client,
     resource: scoped({ apiVersion: API_VERSION, plural: Resources.syncProfiles }),
-    logger: log,
+    logger: options.logger,
   });
   const pods = new Informer<PodObject>({
     client,
     resource: scoped({ apiVersion: 'v1', plural: 'pods' }),
-    logger: log,
+    logger: options.logger,
   });
   const configMaps = new Informer<ConfigMapObject>({
     client,
     resource: scoped({ apiVersion: 'v1', plural: 'configmaps' }),
     labelSelector: REPORT_SELECTOR,
-    logger: log,
+    logger: options.logger,
   });
   const identity = options.leaderElection?.identity ?? defaultIdentity();
   const metrics = new ControllerMetrics();
@@ -137,10 +137,10 @@ export async function runController(options: RunControllerOptions): Promise<void
     client,
     component: 'ignition-sync-controller',
     instance: identity,
-    logger: log,
+    logger: options.logger,
   });
   const git = new GitClient({
-    logger: log,
+    logger: options.logger,
     ...(options.pathEnv === undefined ? {} : { pathEnv: options.pathEnv }),
     ...(options.tmpDir === undefined ? {} : { tmpDir: options.tmpDir }),
   });
@@ -166,7 +166,7 @@ export async function runController(options: RunControllerOptions): Promise<void
   const controller = new Controller({
     name: 'ignitionsync',
     reconcile: timed,
-    logger: log,
+    logger: options.logger,
     workers: options.workers ?? 2,
     onReconciled: (outcome) => metrics.recordOutcome(outcome),
   });
@@ -221,7 +221,7 @@ export async function runController(options: RunControllerOptions): Promise<void
       lookup: (namespace, name) => ignitionSyncs.get(`${namespace}/${name}`),
       logger: log,
     }),
-    logger: log,
+    logger: options.logger,
   });
   const webhookServer = new HttpServerRunnable(
     'webhook-receiver',
@@ -232,7 +232,7 @@ export async function runController(options: RunControllerOptions): Promise<void
     },
   );
   const manager = new Manager({
-    logger: log,
+    logger: options.logger,
     ...(options.gracePeriodMs === undefined ? {} : { gracePeriodMs: options.gracePeriodMs }),
     ...(options.leaderElection === undefined
       ? {}
@@ -291,7 +291,7 @@ export async function runController(options: RunControllerOptions): Promise<void
       certFile: options.admission.certFile,
       keyFile: options.admission.keyFile,
       handlers,
-      logger: log,
+      logger: options.logger,
       host: options.admission.listen.host,
       port: options.admission.listen.port,
     });
