@@ -76,6 +76,16 @@ describe('ignition-sync validate', () => {
     });
   });
 
+  it('exits 1 with one clear line when the input holds no documents (an empty kustomize build)', async () => {
+    const blank = join(dir, 'blank', 'empty.yaml');
+    await mkdir(join(dir, 'blank'));
+    await writeFile(blank, '# nothing here\n---\n');
+    const r = await validate(['-f', blank], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`invalid: no IgnitionSync, SyncProfile or Gateway documents in ${blank}\n`);
+  });
+
   it('exits 2 without -f', async () => {
     const r = await validate([], dir);
     expect(r.code).toBe(2);

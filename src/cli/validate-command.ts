@@ -76,7 +76,18 @@ export const registerValidateCommand: RegisterCommand = (program, ctx) => {
         return;
       }
       const result = await loadManifests(options.filename, { recursive: options.recursive, cwd: io.cwd });
-      const valid = result.issues.length === 0 && result.unreadable.length === 0;
+      // Nothing to validate is not a pass: an empty `kustomize build` or a wrong -f path must not turn CI green.
+      const empty =
+        result.documents.length === 0 && result.issues.length === 0 && result.unreadable.length === 0;
+      const valid = !empty && result.issues.length === 0 && result.unreadable.length === 0;
+      if (empty) {
+        if (options.output === 'json') io.stdout.write(toJson(result, false));
+        io.stderr.write(
+          `invalid: no IgnitionSync, SyncProfile or Gateway documents in ${options.filename.join(', ')}\n`,
+        );
+        ctx.setExitCode(ExitCode.failed);
+        return;
+      }
       if (options.output === 'json') {
         io.stdout.write(toJson(result, valid));
       } else {

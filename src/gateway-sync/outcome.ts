@@ -27,6 +27,8 @@ export interface GatewaySyncOutcome {
   readonly verified: boolean;
   /** This sync was the re-sync after the gateway finished first-boot commissioning. */
   readonly afterCommissioning: boolean;
+  /** The commit is older than the one the data dir had: the sync moved the gateway back (said, not silent). */
+  readonly movedToOlderCommit: boolean;
   /** The gateway is still commissioning: its next sync must be the post-commissioning re-sync. */
   readonly awaitingCommissioning: boolean;
   readonly durationMs: number;

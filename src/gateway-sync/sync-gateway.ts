@@ -18,6 +18,11 @@ export interface GatewaySyncRequest {
   readonly checkoutDir: string;
   /** Diffs from the applied commit; `sharedChanges` lets the gateways of a round share them. */
   readonly changes: ChangeSource;
+  /**
+   * Whether a commit is older than another (`GitClient.isOlder` on the checkout). With it, a sync that moves
+   * the gateway back to an older commit says so (a warning and `movedToOlderCommit`); without it, it cannot tell.
+   */
+  readonly isOlder?: ((candidate: string, than: string) => Promise<boolean>) | undefined;
   /** Compare every managed file by hash (reports drift), not only what the diff names. */
   readonly verify: boolean;
   /** Plan and report; write nothing, call no gateway. */
@@ -72,6 +77,17 @@ async function changesSince(request: GatewaySyncRequest, applied: string | undef
   }
 }
 
+/** Whether the target commit is older than the applied one; false when that cannot be told. */
+async function isOlderCommit(request: GatewaySyncRequest, applied: string, log: Logger): Promise<boolean> {
+  if (request.isOlder === undefined || applied === request.commit) return false;
+  try {
+    return await request.isOlder(request.commit, applied);
+  } catch (e: unknown) {
+    log.debug({ err: toOperatorError(e, GatewaySyncReasons.SyncFailed) }, 'cannot compare commit ages');
+    return false;
+  }
+}
+
 function gatewayClientOf(request: GatewaySyncRequest): GatewayClient | undefined {
   const api = request.target.api;
   if (api === undefined || request.dryRun) return undefined;
@@ -94,6 +110,7 @@ export async function syncGateway(request: GatewaySyncRequest): Promise<GatewayS
   let previousCommit: string | null = null;
   let verified = false;
   let afterCommissioning = request.afterCommissioning === true;
+  let movedToOlderCommit = false;
   const outcome = (
     status: GatewaySyncOutcome['status'],
     result: SyncResult | null,
@@ -107,6 +124,7 @@ export async function syncGateway(request: GatewaySyncRequest): Promise<GatewayS
     dryRun: request.dryRun,
     verified,
     afterCommissioning,
+    movedToOlderCommit,
     durationMs: Date.now() - started,
     ...rest,
   });
@@ -115,6 +133,8 @@ export async function syncGateway(request: GatewaySyncRequest): Promise<GatewayS
     const applied = (await readAppliedState(target.dataDir))?.commit;
     previousCommit = applied ?? null;
     const changes = await changesSince(request, applied, log);
+    movedToOlderCommit = applied !== undefined && (await isOlderCommit(request, applied, log));
+    if (movedToOlderCommit) log.warn({ from: applied }, 'moving the gateway to an older commit than it has');
     const cycle = await runSyncCycle<SyncResult, PreparedSync>({
       gateway,
       initial: request.initial,

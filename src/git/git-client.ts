@@ -170,6 +170,33 @@ export class GitClient {
     });
   }
 
+  /**
+   * Whether `candidate` is older than `than` by committer time (both fetched at depth 1 when missing). A
+   * shallow checkout has no history to walk, so ancestry is judged by time; callers use it to say so when a
+   * sync moves a gateway back, never to refuse one.
+   */
+  async isOlder(
+    req: { readonly candidate: string; readonly than: string } & Omit<DiffRequest, 'from' | 'to'>,
+  ): Promise<boolean> {
+    assertFullCommitSha(req.candidate);
+    assertFullCommitSha(req.than);
+    if (req.candidate === req.than) return false;
+    const dir = resolvePath(req.dir);
+    const asDiff = { ...req, from: req.than, to: req.candidate };
+    return this.#withDirLock(dir, async () => {
+      for (const commit of [req.than, req.candidate]) await this.#ensureLocal(dir, commit, asDiff);
+      const r = await this.#proc.run({
+        args: ['show', '-s', '--format=%ct', req.candidate, req.than],
+        cwd: dir,
+        signal: req.signal,
+        what: `commit times of ${req.candidate} and ${req.than}`,
+        fallback: 'GitCommandFailed',
+      });
+      const [candidate, than] = r.stdout.toString('utf8').trim().split('\n').map(Number);
+      return candidate !== undefined && than !== undefined && candidate < than;
+    });
+  }
+
   /** Every blob, symlink (120000) and submodule (160000) entry of `commit`, recursively. */
   async listTree(req: ListTreeRequest): Promise<TreeEntry[]> {
     assertFullCommitSha(req.commit);

@@ -12,6 +12,12 @@ export const GATEWAY_SYNC_REASONS = defineReasons({
     meaning:
       'the gateway data directory does not exist; it is never created (a typo must not grow a new tree)',
   },
+  MovedToOlderCommit: {
+    kind: 'none',
+    condition: 'AllGatewaysSynced',
+    meaning:
+      'the gateway was synced to a commit older than the one it had (an older ref was asked for); a warning, not an error',
+  },
 });
 
 export const GatewaySyncReasons = {

@@ -149,6 +149,15 @@ export class CommitApplier {
       commit,
       checkoutDir: this.#checkoutDir,
       changes,
+      isOlder: (candidate, than) =>
+        this.#options.git.isOlder({
+          dir: this.#checkoutDir,
+          candidate,
+          than,
+          repo: this.#sync.spec.git.repo,
+          auth: target.auth,
+          signal: this.#options.signal,
+        }),
       verify: this.#history.isVerifyDue(gateway.name),
       dryRun: this.#options.dryRun || gateway.dryRun,
       afterCommissioning: this.#history.isAfterCommissioning(gateway.name),

@@ -1,5 +1,7 @@
 import type { ErrorKind } from '../errors.ts';
 import type { GatewaySyncError, GatewaySyncOutcome } from '../gateway-sync/index.ts';
+import { GatewaySyncReasons } from '../reasons/index.ts';
+import { type ReportedPaths, reportedPathsOf } from './reported-paths.ts';
 
 /** The outcome of one gateway in one round; `run --once --output json` prints a projection of it. */
 export interface GatewayReport {
@@ -26,6 +28,8 @@ export interface GatewayReport {
   readonly reason: string | null;
   readonly kind: ErrorKind | null;
   readonly error: string | null;
+  /** For a dry run, the paths it would change; for a sync that found drift, the drifted paths. */
+  readonly paths?: ReportedPaths;
 }
 
 /** Who a report is about. */
@@ -88,10 +92,17 @@ export function reportOf(subject: ReportSubject, ref: string, outcome: GatewaySy
     dryRun: outcome.dryRun,
     afterCommissioning: outcome.afterCommissioning,
     durationMs: outcome.durationMs,
-    reason: outcome.error?.reason ?? null,
+    // A sync that moved the gateway back says so in the report, not only in a log line.
+    reason:
+      outcome.error?.reason ?? (outcome.movedToOlderCommit ? GatewaySyncReasons.MovedToOlderCommit : null),
     kind: outcome.error?.kind ?? null,
     error: outcome.error?.message ?? null,
+    ...withPaths(reportedPathsOf(result)),
   };
+}
+
+function withPaths(paths: ReportedPaths | undefined): { paths?: ReportedPaths } {
+  return paths === undefined ? {} : { paths };
 }
 
 /** The `--output json` shape other tools parse: exactly these keys, in this order. */
@@ -103,6 +114,8 @@ export interface OnceJsonGateway {
   readonly modified: number;
   readonly deleted: number;
   readonly error: string | null;
+  /** Only for dry runs and drift: which paths (see ReportedPaths). */
+  readonly paths?: ReportedPaths;
 }
 
 export function toOnceJson(reports: readonly GatewayReport[]): { gateways: OnceJsonGateway[] } {
@@ -115,6 +128,7 @@ export function toOnceJson(reports: readonly GatewayReport[]): { gateways: OnceJ
       modified: r.modified,
       deleted: r.deleted,
       error: r.error,
+      ...withPaths(r.paths),
     })),
   };
 }

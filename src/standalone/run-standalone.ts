@@ -8,6 +8,7 @@ import { StandaloneReasons } from '../reasons/index.ts';
 import { type GatewayReport, toOnceJson } from './gateway-report.ts';
 import { parseListenAddress } from './listen-address.ts';
 import { loadRunConfig } from './load-run-config.ts';
+import { renderReportedPaths } from './reported-paths.ts';
 import type { StandaloneConfig } from './standalone-config.ts';
 import { StandaloneRunner } from './standalone-runner.ts';
 import { renderStatusTable, TtyStatusPainter } from './status-table.ts';
@@ -62,6 +63,9 @@ function printOnce(options: RunStandaloneOptions, reports: readonly GatewayRepor
     report: r,
   }));
   options.stdout.write(`${renderStatusTable(rows)}\n`);
+  for (const r of reports) {
+    if (r.paths !== undefined) options.stdout.write(`\n${renderReportedPaths(r.name, r.paths)}\n`);
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { GatewaySyncReasons } from '../reasons/index.ts';
 import type { GatewayReport } from './gateway-report.ts';
 import type { GatewayProgress } from './sync-worker.ts';
 
@@ -15,6 +16,14 @@ function changes(report: GatewayReport | undefined): string {
   return report.drift > 0 ? `${text} drift ${report.drift}` : text;
 }
 
+function stateText(row: StatusRow): string {
+  const notes = [
+    ...(row.report?.dryRun === true ? ['dry run'] : []),
+    ...(row.report?.reason === GatewaySyncReasons.MovedToOlderCommit ? ['older commit'] : []),
+  ];
+  return notes.length === 0 ? row.state : `${row.state} (${notes.join(', ')})`;
+}
+
 function clip(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }
@@ -30,7 +39,7 @@ export function renderStatusTable(rows: readonly StatusRow[], maxErrorWidth = 60
   const body = rows.map((r) => [
     r.gateway,
     r.sync,
-    r.report?.dryRun === true ? `${r.state} (dry run)` : r.state,
+    stateText(r),
     r.ref,
     r.report?.commit?.slice(0, 7) ?? '',
     changes(r.report),

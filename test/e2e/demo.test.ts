@@ -39,6 +39,15 @@ function runShell(script: string, cwd: string): Promise<string> {
   });
 }
 
+/** The change → commit → tag → curl lines of the banner. */
+function recipeOf(stdout: string): string {
+  const banner = stdout.split('\n');
+  const from = banner.findIndex((l) => l.startsWith('Change a file')) + 2;
+  const recipe = banner.slice(from, banner.indexOf('', from)).join('\n');
+  expect(recipe).toContain('curl -sS -X POST');
+  return recipe;
+}
+
 /** Starts the demo in-process; resolves helpers once the receiver listens. */
 async function startDemo() {
   const log = new ReportLog();
@@ -104,11 +113,7 @@ describe('npm start (the embedded demo)', () => {
     }
 
     // The banner's recipe, run literally by a shell: change a file, commit, tag, curl with the bearer key.
-    const banner = first.stdout().split('\n');
-    const from = banner.findIndex((l) => l.startsWith('Change a file')) + 2;
-    const recipe = banner.slice(from, banner.indexOf('', from)).join('\n');
-    expect(recipe).toContain('curl -sS -X POST');
-    const answer = await runShell(recipe, stateDir);
+    const answer = await runShell(recipeOf(first.stdout()), stateDir);
     expect(JSON.parse(answer)).toEqual({ accepted: true, ref: '2.0.1' });
     const next = (await runDemoGit(['rev-parse', 'HEAD'], { cwd: repo, pathEnv: PATH_ENV })).trim();
     expect(next).not.toBe(initial);
@@ -127,6 +132,14 @@ describe('npm start (the embedded demo)', () => {
     expect(second.reports.every((r) => r.added + r.modified + r.deleted === 0 && r.ref === '2.0.1')).toBe(
       true,
     );
+
+    // The recipe the second start prints works too: it names the next free tag, and all five move forward.
+    const again = await runShell(recipeOf(second.stdout()), stateDir);
+    expect(JSON.parse(again)).toEqual({ accepted: true, ref: '2.0.2' });
+    const newest = (await runDemoGit(['rev-parse', 'HEAD'], { cwd: repo, pathEnv: PATH_ENV })).trim();
+    expect(newest).not.toBe(next);
+    await second.until(second.allAt(newest), 'five gateways at 2.0.2');
+    expect(second.reports.filter((r) => r.reason !== null)).toEqual([]);
     second.stop.abort();
     expect(await second.exit).toBe(0);
   });

@@ -109,6 +109,38 @@ describe('ignition-sync run --once --output json', () => {
     expect(await readdir(env.dataDir('site'))).toEqual([]);
   });
 
+  it('--dry-run lists exactly the paths it would add, modify and delete, in JSON and in text', async () => {
+    await env.writeConfig([{ name: 'area1', profile: 'proveit-area' }]);
+    expect(await runCli(onceJsonArgs('config'), memoryIo(env.root).io)).toBe(0);
+    const area = 'services/area/projects/area';
+    const next = await env.repo.commit({
+      [`${area}/project.json`]: '{"title":"Area, changed"}\n',
+      [`${area}/notes.json`]: '{}\n',
+      [`${area}/ignition/script-python/area/shift/code.py`]: null,
+    });
+    await env.repo.tag('2.0.1', next, { annotated: true });
+    await env.writeConfig([{ name: 'area1', profile: 'proveit-area' }], { ref: '2.0.1' });
+    const json = memoryIo(env.root);
+    expect(await runCli([...onceJsonArgs('config'), '--dry-run'], json.io)).toBe(0);
+    expect(JSON.parse(json.stdout()).gateways[0].paths).toEqual({
+      added: ['projects/area/notes.json'],
+      modified: ['projects/area/project.json'],
+      deleted: ['projects/area/ignition/script-python/area/shift/code.py'],
+      drifted: [],
+      protected: [],
+      omitted: 0,
+    });
+    const text = memoryIo(env.root);
+    const textArgs = onceJsonArgs('config').map((a) => (a === 'json' ? 'text' : a));
+    expect(await runCli([...textArgs, '--dry-run'], text.io)).toBe(0);
+    expect(text.stdout()).toContain(
+      'area1:\n  + projects/area/notes.json\n  ~ projects/area/project.json\n  - projects/area/ignition/script-python/area/shift/code.py\n',
+    );
+    expect(await readFile(join(env.dataDir('area1'), 'projects/area/project.json'), 'utf8')).not.toContain(
+      'changed',
+    );
+  });
+
   it('an IgnitionSync that requires approval is refused (exit 2) instead of synced unapproved', async () => {
     await env.writeConfig([{ name: 'site', profile: 'proveit-site' }]);
     const path = join(env.configDir, 'proveit.yaml');

@@ -148,6 +148,31 @@ describe('SyncWorker rounds', () => {
     expect(worker.effectiveRef).toBe('2.0.2');
   });
 
+  it('a requested older tag moves the gateways back and says so in every report', async () => {
+    await worker.trigger({ cause: 'start' });
+    const now = Math.floor(Date.now() / 1000);
+    const newer = await repo.commit(
+      { 'services/area/projects/area/project.json': '{"title":"Area v3"}\n' },
+      { time: now + 120 },
+    );
+    await repo.tag('3.0.0', newer, { annotated: true });
+    const request = (ref: string) => ({
+      ref,
+      specRef: '2.0.0',
+      requestedAt: new Date(0).toISOString(),
+      requestedBy: 'test',
+    });
+    const forward = await worker.trigger({ cause: 'webhook', requestedRef: request('3.0.0') });
+    expect(forward.map((r) => [r.status, r.commit, r.reason])).toEqual(
+      AREAS.map(() => ['Synced', newer, null]),
+    );
+    const back = await worker.trigger({ cause: 'webhook', requestedRef: request('2.0.0') });
+    const initial = await repo.revParse('2.0.0^{commit}');
+    expect(back.map((r) => [r.status, r.commit, r.reason])).toEqual(
+      AREAS.map(() => ['Synced', initial, 'MovedToOlderCommit']),
+    );
+  });
+
   it('a gateway at the current commit is re-verified every 10 minutes: drift is reported and corrected', async () => {
     await worker.trigger({ cause: 'start' });
     const live = join(root, 'gw', 'area2', 'projects/area/project.json');
@@ -159,7 +184,13 @@ describe('SyncWorker rounds', () => {
     expect(await readFile(live, 'utf8')).toBe('{"title":"edited on the gateway"}\n');
     clock = 10 * 60_000;
     const due = await worker.trigger({ cause: 'poll' });
-    expect(due.find((r) => r.name === 'area2')).toMatchObject({ status: 'Synced', drift: 1, modified: 1 });
+    expect(due.find((r) => r.name === 'area2')).toMatchObject({
+      status: 'Synced',
+      drift: 1,
+      modified: 1,
+      paths: { drifted: ['projects/area/project.json'], added: [], modified: [], deleted: [] },
+    });
+    expect(due.find((r) => r.name === 'area1')?.paths).toBeUndefined();
     expect(due.find((r) => r.name === 'area1')).toMatchObject({ status: 'Synced', drift: 0, modified: 0 });
     expect(await readFile(live, 'utf8')).toBe(original);
   });

@@ -7,6 +7,22 @@ export interface DemoBannerInput {
   readonly webhookUrl: string;
   readonly gateways: ReadonlyArray<{ readonly name: string; readonly url: string; readonly dataDir: string }>;
   readonly isNew: boolean;
+  /** The tag the recipe creates: the next free one, so the recipe works on every run. */
+  readonly nextTag: string;
+}
+
+/**
+ * The next release tag after the highest `major.minor.patch` tag (`2.0.0`, `2.0.1` → `2.0.2`); `2.0.1` when
+ * there is none beyond the initial one. Pure.
+ */
+export function nextReleaseTag(tags: readonly string[], initial = '2.0.0'): string {
+  const versions = [...tags, initial]
+    .map((t) => /^v?(\d+)\.(\d+)\.(\d+)$/.exec(t.trim()))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => [Number(m[1]), Number(m[2]), Number(m[3])] as const)
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+  const [major, minor, patch] = versions[versions.length - 1] ?? [2, 0, 0];
+  return `${major}.${minor}.${patch + 1}`;
 }
 
 /** `word` as one shell word: as is when safe, else single-quoted. */
@@ -38,9 +54,9 @@ export function renderDemoBanner(input: DemoBannerInput): string {
     '',
     `  cd ${repo}`,
     "  echo '# changed' >> shared/scripts/code.py",
-    "  git commit -qam 'change the exchange helper' && git tag 2.0.1",
+    `  git commit -qam 'change the exchange helper' && git tag ${input.nextTag}`,
     `  curl -sS -X POST ${input.webhookUrl} -H 'Content-Type: application/json' \\`,
-    `    -H "Authorization: Bearer $(cat ${shellWord(input.webhookSecretFile)})" -d '{"ref":"2.0.1"}'`,
+    `    -H "Authorization: Bearer $(cat ${shellWord(input.webhookSecretFile)})" -d '{"ref":"${input.nextTag}"}'`,
     '',
     `Webhook key: ${secret}. Ctrl-C stops; npm start again resumes with the same repository and data.`,
     '',

@@ -4,7 +4,8 @@ import { type GatewaySimulator, startGatewaySimulator } from '../../ignition/sim
 import type { Logger } from '../../observability/index.ts';
 import { type RunStandaloneOptions, runStandalone } from '../run-standalone.ts';
 import type { GatewayProgress } from '../sync-worker.ts';
-import { renderDemoBanner } from './demo-banner.ts';
+import { nextReleaseTag, renderDemoBanner } from './demo-banner.ts';
+import { runDemoGit } from './demo-git.ts';
 import {
   exampleGatewayNames,
   loadExampleDocuments,
@@ -69,6 +70,9 @@ export async function runDemo(options: RunDemoOptions): Promise<number> {
     const urls = new Map(simulators.map((s) => [s.name, s.sim.url]));
     await mkdir(state.configFile.slice(0, state.configFile.lastIndexOf('/')), { recursive: true });
     await writeFile(state.configFile, renderDemoConfig(docs, state.repoDir, urls));
+    const tags = (
+      await runDemoGit(['tag', '--list'], { cwd: state.repoDir, pathEnv: options.pathEnv })
+    ).split('\n');
     const onListening = (address: AddressInfo): void => {
       const webhookUrl = `http://${address.address}:${address.port}/webhook/site1/proveit-sync`;
       const gateways = simulators.map((s) => ({
@@ -85,6 +89,7 @@ export async function runDemo(options: RunDemoOptions): Promise<number> {
           webhookUrl,
           gateways,
           isNew: state.isNew,
+          nextTag: nextReleaseTag(tags),
         }),
       );
       options.onReady?.({

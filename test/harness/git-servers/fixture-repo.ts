@@ -20,6 +20,8 @@ export interface CommitOptions {
   readonly parent?: string | null;
   /** Start from an empty tree instead of the parent's tree. */
   readonly replaceTree?: boolean;
+  /** Committer time, seconds since the epoch (default now). */
+  readonly time?: number;
 }
 
 /** C-style quoting as git fast-import reads paths: everything verbatim except `"`, `\` and newlines. */
@@ -75,7 +77,7 @@ export class FixtureRepo {
       // a root commit must not continue an existing branch tip
       Buffer.from(isRoot ? `reset ${ref}\n\n` : ''),
       Buffer.from(
-        `commit ${ref}\ncommitter Fixture <fixture@example.invalid> ${Math.floor(Date.now() / 1000)} +0000\n`,
+        `commit ${ref}\ncommitter Fixture <fixture@example.invalid> ${options.time ?? Math.floor(Date.now() / 1000)} +0000\n`,
       ),
       ...dataBlock(options.message ?? 'update'),
       Buffer.from(
