@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -529,5 +530,62 @@ describe('ignition-sync controller on the real apiserver', () => {
       `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases/ignition-sync-controller`,
     );
     expect(lease.spec.holderIdentity ?? '').toBe('');
+  });
+
+  it('`ignition-sync controller` as a process: one listening line, ready, SIGTERM exits 0 and releases its Lease', async () => {
+    const kubeconfig = join(dir, 'kubeconfig');
+    await writeFile(kubeconfig, kubeConfigFor(inject('kube')).exportConfig(), { mode: 0o600 });
+    const cli = join(import.meta.dirname, '../../src/bin/cli.ts');
+    const child = spawn(
+      process.execPath,
+      [
+        cli,
+        'controller',
+        '--kubeconfig',
+        kubeconfig,
+        '--namespace',
+        namespace,
+        '--listen',
+        '127.0.0.1:0',
+        '--probe-listen',
+        '127.0.0.1:0',
+        '--lease-namespace',
+        namespace,
+        '--leader-election-id',
+        'cli-controller',
+        '--identity',
+        'cli-replica',
+      ],
+      { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const line = await waitFor(
+        'the listening line',
+        () =>
+          stderr
+            .split('\n')
+            .filter((l) => l.includes('"controller listening"'))
+            .map((l) => JSON.parse(l) as { webhook: string; probes: string; admission: unknown })[0],
+      );
+      expect(line.webhook).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect(line.admission).toBeNull();
+      await waitFor('readyz 200', async () => (await fetch(`http://${line.probes}/readyz`)).status === 200);
+      const leasePath = `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases/cli-controller`;
+      await waitFor('the process leads', async () => {
+        const lease = await client.get<{ spec: { holderIdentity?: string } }>(leasePath);
+        return lease.spec.holderIdentity === 'cli-replica';
+      });
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      const lease = await client.get<{ spec: { holderIdentity?: string } }>(leasePath);
+      expect(lease.spec.holderIdentity ?? '').toBe('');
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });
