@@ -11,6 +11,13 @@ export { effectiveRef, planRequestedRefCleanup, sameRef } from './effective-ref.
 export { discoveredGateway, gatewayPodsOf, readGatewayReport } from './gateway-discovery.ts';
 export type { ListenAddress } from './http-server.ts';
 export { ControllerMetrics } from './metrics.ts';
+export {
+  type ConfigMapObject,
+  type IgnitionSyncObject,
+  type PodObject,
+  parseIgnitionSync,
+  type SyncProfileObject,
+} from './objects.ts';
 export { type ControllerCaches, createIgnitionSyncReconciler, type ReconcilerOptions } from './reconciler.ts';
 export {
   defaultIdentity,

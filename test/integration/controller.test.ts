@@ -22,7 +22,7 @@ import {
   PodAnnotations,
   Resources,
 } from '../../src/api/index.ts';
-import { runController } from '../../src/controller/index.ts';
+import { type IgnitionSyncObject, parseIgnitionSync, runController } from '../../src/controller/index.ts';
 import { collectionPath, isNotFound, KubeClient, objectPath } from '../../src/kube/index.ts';
 import { captureLogger } from '../harness/capture-logger.ts';
 import {
@@ -394,6 +394,9 @@ describe('ignition-sync controller on the real apiserver', () => {
     expect(status.gatewaySummary).toBe('3/3');
     expect(status.lastSyncTime).toBe('2026-01-01T00:00:00Z');
     expect(condition(status, ConditionTypes.Ready)).toMatchObject({ status: 'True', reason: 'Succeeded' });
+    // What the admission webhook's lookupIgnitionSync hands out: the stored object, status included, parses.
+    const stored = await client.get<IgnitionSyncObject>(igsPath());
+    expect(parseIgnitionSync(stored)?.status?.gatewaySummary).toBe('3/3');
     expect(status.discoveredGateways?.[0]).toMatchObject({
       podName: 'gw-a',
       commit: commits.v100,
