@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -29,7 +29,9 @@ import {
   createFixtureRepo,
   type FixtureRepo,
   type GitHttpServer,
+  type SshGitServer,
   startGitHttpServer,
+  startSshGitServer,
 } from '../harness/git-servers/index.ts';
 import { createTestNamespace, kubeConfigFor, waitFor } from '../harness/kube/index.ts';
 
@@ -67,6 +69,7 @@ let namespace: string;
 let dir: string;
 let repo: FixtureRepo;
 let gitHttp: GitHttpServer;
+let gitSsh: SshGitServer;
 let scratch: string;
 const commits = { v100: '', v110: '', v120: '' };
 const stop = new AbortController();
@@ -214,6 +217,7 @@ beforeAll(async () => {
   await create('pods', pod('gw-c', { [PodAnnotations.syncProfile]: 'later' }), 'v1');
 
   gitHttp = await startGitHttpServer({ root: dir, token: GIT_TOKEN });
+  gitSsh = await startSshGitServer({ root: dir });
   scratch = join(dir, 'scratch');
   await mkdir(scratch);
   running = runController({
@@ -252,6 +256,7 @@ afterAll(async () => {
   stop.abort();
   await running?.catch(() => undefined);
   await gitHttp?.close();
+  await gitSsh?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -309,6 +314,61 @@ describe('ignition-sync controller on the real apiserver', () => {
     expect((await readdir(scratch)).filter((f) => f.startsWith('ignition-sync-cred-'))).toEqual([]);
     expect(captured.text()).not.toContain(GIT_TOKEN);
     expect(JSON.stringify(cm)).not.toContain(GIT_TOKEN);
+  });
+
+  it('resolves over SSH with a key from a Secret; without known_hosts it says host keys are not verified', async () => {
+    await create(
+      'secrets',
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'git-ssh' },
+        data: {
+          identity: (await readFile(gitSsh.clientKey.privateKeyFile)).toString('base64'),
+          known_hosts: (await readFile(gitSsh.knownHostsFile)).toString('base64'),
+        },
+      },
+      'v1',
+    );
+    const sshSync = (name: string, knownHosts: boolean) =>
+      create(Resources.ignitionSyncs, {
+        apiVersion: API_VERSION,
+        kind: 'IgnitionSync',
+        metadata: { name },
+        spec: {
+          git: {
+            repo: gitSsh.url('plant'),
+            ref: 'v1.1.0',
+            auth: {
+              sshKey: {
+                secretRef: { name: 'git-ssh', key: 'identity' },
+                ...(knownHosts ? { knownHostsSecretRef: { name: 'git-ssh', key: 'known_hosts' } } : {}),
+              },
+            },
+          },
+        },
+      });
+    await sshSync('ssh-verified', true);
+    await sshSync('ssh-unverified', false);
+    const resolved = (name: string) =>
+      waitFor(`${name} resolved`, async () => {
+        const s = (await client.get<Igs>(igsPath(name))).status;
+        return s?.resolvedCommit === commits.v110 ? s : undefined;
+      });
+    const verified = await resolved('ssh-verified');
+    expect(condition(verified, ConditionTypes.HostKeyVerificationDisabled)).toBeUndefined();
+    const unverified = await resolved('ssh-unverified');
+    expect(condition(unverified, ConditionTypes.HostKeyVerificationDisabled)).toMatchObject({
+      status: 'True',
+      reason: 'KnownHostsMissing',
+    });
+    expect(captured.text()).toMatch(/host key verification is disabled/);
+    const cm = await client.get<ConfigMap>(cmPath(desiredStateName('ssh-unverified')));
+    expect(DesiredState.parse(JSON.parse(cm.data?.[DESIRED_STATE_KEY] ?? '')).auth).toEqual({
+      kind: 'ssh',
+      secretRef: { name: 'git-ssh', key: 'identity' },
+    });
+    expect((await readdir(scratch)).filter((f) => f.startsWith('ignition-sync-cred-'))).toEqual([]);
   });
 
   it("publishes the tag's peeled commit with the named profile, and lists each pod", async () => {
