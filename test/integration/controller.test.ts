@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -33,7 +34,7 @@ import {
   startGitHttpServer,
   startSshGitServer,
 } from '../harness/git-servers/index.ts';
-import { createTestNamespace, kubeConfigFor, waitFor } from '../harness/kube/index.ts';
+import { createTestNamespace, issueServingCert, kubeConfigFor, waitFor } from '../harness/kube/index.ts';
 
 // The controller in-process against the real apiserver: a file:// repository with annotated tags, an
 // IgnitionSync, SyncProfiles and plain annotated Pods (no kubelet: they stay Pending, which is fine). The
@@ -77,6 +78,7 @@ let running: Promise<void>;
 const captured = captureLogger();
 let webhookUrl: string;
 let probesUrl: string;
+let admissionAddress: string;
 
 const igsPath = (name = IGS) =>
   objectPath({ apiVersion: API_VERSION, plural: Resources.ignitionSyncs, namespace, name });
@@ -220,6 +222,12 @@ beforeAll(async () => {
   gitSsh = await startSshGitServer({ root: dir });
   scratch = join(dir, 'scratch');
   await mkdir(scratch);
+  const conn = inject('kube');
+  const serving = await issueServingCert(
+    { certFile: conn.caCertFile, keyFile: conn.caKeyFile, certPem: conn.caPem },
+    dir,
+    'admission',
+  );
   running = runController({
     kubeConfig: kubeConfigFor(inject('kube')),
     logger: captured.logger,
@@ -237,6 +245,14 @@ beforeAll(async () => {
     },
     pathEnv: process.env.PATH,
     tmpDir: scratch,
+    admission: { listen: { host: '127.0.0.1', port: 0 }, ...serving },
+    // Stands in for createInjectionHandler: answers with what lookupIgnitionSync found in the cache.
+    admissionHandlers: (deps) => (req) => {
+      const igs = deps.lookupIgnitionSync(req.namespace ?? '', IGS);
+      return igs === undefined
+        ? { allowed: false, code: 404, message: 'no IgnitionSync' }
+        : { allowed: true, warnings: [`follows ${igs.spec.git.ref} (${igs.spec.polling.interval})`] };
+    },
   });
   running.catch(() => undefined);
   const line = await waitFor(
@@ -246,8 +262,9 @@ beforeAll(async () => {
         .text()
         .split('\n')
         .filter((l) => l.includes('"controller listening"'))
-        .map((l) => JSON.parse(l) as { webhook: string; probes: string })[0],
+        .map((l) => JSON.parse(l) as { webhook: string; probes: string; admission: string })[0],
   );
+  admissionAddress = line.admission;
   webhookUrl = `http://${line.webhook}`;
   probesUrl = `http://${line.probes}`;
 });
@@ -413,6 +430,46 @@ describe('ignition-sync controller on the real apiserver', () => {
     expect(status.gatewaySummary).toBe('0/3');
     expect(condition(status, ConditionTypes.RefResolved)?.status).toBe('True');
     expect(condition(status, ConditionTypes.Ready)?.status).toBe('False');
+  });
+
+  it('serves the injection handler over HTTPS at /mutate-v1-pod with the IgnitionSync cache', async () => {
+    const [host, port] = admissionAddress.split(':');
+    const review = {
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      request: {
+        uid: 'review-1',
+        kind: { group: '', version: 'v1', kind: 'Pod' },
+        resource: { group: '', version: 'v1', resource: 'pods' },
+        namespace,
+        operation: 'CREATE',
+        object: pod('gw-new', {}),
+      },
+    };
+    const answer = await new Promise<{ response: { uid: string; allowed: boolean; warnings?: string[] } }>(
+      (resolve, reject) => {
+        const req = httpsRequest(
+          {
+            host,
+            port: Number(port),
+            path: '/mutate-v1-pod',
+            method: 'POST',
+            ca: inject('kube').caPem,
+            headers: { 'content-type': 'application/json' },
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (c: Buffer) => {
+              text += c.toString();
+            });
+            res.on('end', () => resolve(JSON.parse(text)));
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify(review));
+      },
+    );
+    expect(answer.response).toEqual({ uid: 'review-1', allowed: true, warnings: ['follows v1.0.0 (60s)'] });
   });
 
   it('adds a profile created later to the desired state and clears the pod that named it', async () => {
