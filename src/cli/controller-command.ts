@@ -16,6 +16,7 @@ interface ControllerFlags {
   readonly admissionListen: string;
   readonly certFile?: string;
   readonly keyFile?: string;
+  readonly agentImage?: string;
   readonly leaderElect: boolean;
   readonly leaseNamespace: string;
   readonly leaderElectionId: string;
@@ -45,6 +46,10 @@ export const registerControllerCommand: RegisterCommand = (program, ctx) => {
       'TLS certificate (PEM) of the admission webhook; without it no admission server',
     )
     .option('--key-file <file>', 'TLS private key (PEM) of the admission webhook')
+    .option(
+      '--agent-image <ref>',
+      'agent image injected when an IgnitionSync names none (default: the built-in one)',
+    )
     .option('--no-leader-elect', 'reconcile without a Lease (one replica only)')
     .option('--lease-namespace <ns>', 'namespace of the leader-election Lease', 'ignition-sync-system')
     .option('--leader-election-id <name>', 'name of the leader-election Lease', 'ignition-sync-controller')
@@ -107,6 +112,7 @@ export const registerControllerCommand: RegisterCommand = (program, ctx) => {
             : undefined,
           pathEnv: io.env.PATH,
           tmpDir: io.env.TMPDIR,
+          defaultAgentImage: flags.agentImage,
         });
         ctx.setExitCode(ExitCode.ok);
       } catch (e: unknown) {

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerControllerCommand } from './controller-command.ts';
 import { registerGatewaySimCommand } from './gateway-sim-command.ts';
 import { type CliIo, ExitCode } from './io.ts';
+import { registerManifestsCommand } from './manifests-command.ts';
 import { registerRunCommand } from './run-command.ts';
 import { registerValidateCommand } from './validate-command.ts';
 
@@ -22,6 +23,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerValidateCommand,
   registerControllerCommand,
   registerGatewaySimCommand,
+  registerManifestsCommand,
 ];
 
 /** Parses `argv` (without node and script) and runs the chosen command. Resolves with the exit code. */

@@ -31,6 +31,7 @@ import {
   profileEventKeys,
 } from './event-mapping.ts';
 import { formatAddress, HttpServerRunnable, type ListenAddress } from './http-server.ts';
+import { createInjectionHandler } from './injection/index.ts';
 import { ControllerMetrics } from './metrics.ts';
 import {
   type ConfigMapObject,
@@ -79,11 +80,12 @@ export interface RunControllerOptions {
       }
     | undefined;
   /**
-   * INJECTION-MERGE: the sidecar-injection handler served at `ControllerPaths.injectAgent`. Another engineer
-   * writes `createInjectionHandler` in `./injection/index.ts`; until it is on main, callers pass it here.
-   * At the merge this becomes `options.admissionHandlers ?? createInjectionHandler`.
+   * The admission handler served at `ControllerPaths.injectAgent`; default: the sidecar injection
+   * (`createInjectionHandler` of `./injection/index.ts`). Tests pass a stand-in.
    */
   readonly admissionHandlers?: InjectionHandlerFactory | undefined;
+  /** The agent image the injection uses when an IgnitionSync names none (default: the injection's). */
+  readonly defaultAgentImage?: string | undefined;
   /** PATH for git and ssh. */
   readonly pathEnv?: string | undefined;
   /** Scratch for git's private HOME and the per-call credential directories. */
@@ -274,19 +276,19 @@ export async function runController(options: RunControllerOptions): Promise<void
   });
   let admission: AdmissionServer | undefined;
   if (options.admission !== undefined) {
-    const handlers: Record<string, AdmissionHandler> = {};
-    const factory = options.admissionHandlers;
-    if (factory === undefined) {
-      log.warn(`no injection handler is wired: ${ControllerPaths.injectAgent} answers 404`);
-    } else {
-      handlers[ControllerPaths.injectAgent] = factory({
+    const defaultImage = options.defaultAgentImage;
+    const factory: InjectionHandlerFactory =
+      options.admissionHandlers ??
+      ((deps) => createInjectionHandler(defaultImage === undefined ? deps : { ...deps, defaultImage }));
+    const handlers: Record<string, AdmissionHandler> = {
+      [ControllerPaths.injectAgent]: factory({
         lookupIgnitionSync: (namespace, name) => {
           const obj = ignitionSyncs.get(`${namespace}/${name}`);
           return obj === undefined ? undefined : parseIgnitionSync(obj);
         },
-        logger: log,
-      });
-    }
+        logger: options.logger,
+      }),
+    };
     admission = new AdmissionServer({
       certFile: options.admission.certFile,
       keyFile: options.admission.keyFile,

@@ -164,6 +164,49 @@ function syncedReport(podName: string, gatewayName: string, commit: string): str
   return JSON.stringify(report);
 }
 
+interface ReviewAnswer {
+  response: { uid: string; allowed: boolean; warnings?: string[]; patchType?: string; patch?: string };
+}
+
+/** POSTs an AdmissionReview to `/mutate-v1-pod` over TLS (the test CA signed the serving certificate). */
+function postReview(address: string, review: object): Promise<ReviewAnswer> {
+  const [host, port] = address.split(':');
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      {
+        host,
+        port: Number(port),
+        path: '/mutate-v1-pod',
+        method: 'POST',
+        ca: inject('kube').caPem,
+        headers: { 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => {
+          text += c.toString();
+        });
+        res.on('end', () => resolve(JSON.parse(text) as ReviewAnswer));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(review));
+  });
+}
+
+const podReview = (uid: string, object: object) => ({
+  apiVersion: 'admission.k8s.io/v1',
+  kind: 'AdmissionReview',
+  request: {
+    uid,
+    kind: { group: '', version: 'v1', kind: 'Pod' },
+    resource: { group: '', version: 'v1', resource: 'pods' },
+    namespace,
+    operation: 'CREATE',
+    object,
+  },
+});
+
 const deliver = (body: object, headers: Record<string, string>) =>
   fetch(`${webhookUrl}/webhook/${namespace}/${IGS}`, {
     method: 'POST',
@@ -433,42 +476,8 @@ describe('ignition-sync controller on the real apiserver', () => {
   });
 
   it('serves the injection handler over HTTPS at /mutate-v1-pod with the IgnitionSync cache', async () => {
-    const [host, port] = admissionAddress.split(':');
-    const review = {
-      apiVersion: 'admission.k8s.io/v1',
-      kind: 'AdmissionReview',
-      request: {
-        uid: 'review-1',
-        kind: { group: '', version: 'v1', kind: 'Pod' },
-        resource: { group: '', version: 'v1', resource: 'pods' },
-        namespace,
-        operation: 'CREATE',
-        object: pod('gw-new', {}),
-      },
-    };
-    const answer = await new Promise<{ response: { uid: string; allowed: boolean; warnings?: string[] } }>(
-      (resolve, reject) => {
-        const req = httpsRequest(
-          {
-            host,
-            port: Number(port),
-            path: '/mutate-v1-pod',
-            method: 'POST',
-            ca: inject('kube').caPem,
-            headers: { 'content-type': 'application/json' },
-          },
-          (res) => {
-            let text = '';
-            res.on('data', (c: Buffer) => {
-              text += c.toString();
-            });
-            res.on('end', () => resolve(JSON.parse(text)));
-          },
-        );
-        req.on('error', reject);
-        req.end(JSON.stringify(review));
-      },
-    );
+    const review = podReview('review-1', pod('gw-new', {}));
+    const answer = await postReview(admissionAddress, review);
     expect(answer.response).toEqual({ uid: 'review-1', allowed: true, warnings: ['follows v1.0.0 (60s)'] });
   });
 
@@ -675,6 +684,12 @@ describe('ignition-sync controller on the real apiserver', () => {
         'cli-controller',
         '--identity',
         'cli-replica',
+        '--admission-listen',
+        '127.0.0.1:0',
+        '--cert-file',
+        join(dir, 'admission.crt'),
+        '--key-file',
+        join(dir, 'admission.key'),
       ],
       { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -690,11 +705,38 @@ describe('ignition-sync controller on the real apiserver', () => {
           stderr
             .split('\n')
             .filter((l) => l.includes('"controller listening"'))
-            .map((l) => JSON.parse(l) as { webhook: string; probes: string; admission: unknown })[0],
+            .map((l) => JSON.parse(l) as { webhook: string; probes: string; admission: string | null })[0],
       );
       expect(line.webhook).toMatch(/^127\.0\.0\.1:\d+$/);
-      expect(line.admission).toBeNull();
       await waitFor('readyz 200', async () => (await fetch(`http://${line.probes}/readyz`)).status === 200);
+      // The real injection handler (createInjectionHandler) answers with a patch for an annotated pod.
+      const review = podReview('review-cli', {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        spec: {
+          containers: [
+            {
+              name: 'gateway',
+              image: 'registry.example.com/ignition:8.3',
+              volumeMounts: [{ name: 'data', mountPath: '/usr/local/bin/ignition/data' }],
+            },
+          ],
+          volumes: [{ name: 'data', emptyDir: {} }],
+        },
+        metadata: {
+          name: 'gw-cli',
+          annotations: {
+            [PodAnnotations.inject]: 'true',
+            [PodAnnotations.crName]: 'private',
+            [PodAnnotations.syncProfile]: 'site',
+          },
+        },
+      });
+      const answer = await postReview(String(line.admission), review);
+      expect(answer.response).toMatchObject({ uid: 'review-cli', allowed: true, patchType: 'JSONPatch' });
+      expect(Buffer.from(answer.response.patch ?? '', 'base64').toString()).toContain(
+        '"ignition-sync-agent"',
+      );
       const leasePath = `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases/cli-controller`;
       await waitFor('the process leads', async () => {
         const lease = await client.get<{ spec: { holderIdentity?: string } }>(leasePath);
