@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAgentCommand } from './agent-command.ts';
 import { registerControllerCommand } from './controller-command.ts';
 import { registerGatewaySimCommand } from './gateway-sim-command.ts';
 import { type CliIo, ExitCode } from './io.ts';
@@ -24,6 +25,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerControllerCommand,
   registerGatewaySimCommand,
   registerManifestsCommand,
+  registerAgentCommand,
 ];
 
 /** Parses `argv` (without node and script) and runs the chosen command. Resolves with the exit code. */

@@ -12,6 +12,11 @@ export const CLI_REASONS = defineReasons({
     condition: 'none',
     meaning: '`ignition-sync controller` failed with an error carrying no reason; exit code 1',
   },
+  AgentFailed: {
+    kind: 'transient',
+    condition: 'none',
+    meaning: '`ignition-sync agent` failed with an error carrying no reason; exit code 1',
+  },
   GatewaySimFailed: {
     kind: 'transient',
     condition: 'none',

@@ -1,4 +1,5 @@
 import type { ErrorKind } from '../errors.ts';
+import { AGENT_REASONS } from './agent.ts';
 import { API_REASONS, MANIFEST_REASONS } from './api.ts';
 import { CLI_REASONS } from './cli.ts';
 import { CONTROLLER_REASONS } from './controller.ts';
@@ -26,6 +27,7 @@ export const REASON_PARTS = {
   standalone: STANDALONE_REASONS,
   controller: CONTROLLER_REASONS,
   cli: CLI_REASONS,
+  agent: AGENT_REASONS,
 } as const;
 export type ReasonPart = keyof typeof REASON_PARTS;
 
