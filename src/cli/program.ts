@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAgentCommand } from './agent-command.ts';
+import { registerControllerCommand } from './controller-command.ts';
 import { registerGatewaySimCommand } from './gateway-sim-command.ts';
 import { type CliIo, ExitCode } from './io.ts';
 import { registerManifestsCommand } from './manifests-command.ts';
@@ -21,6 +22,7 @@ export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 const COMMANDS: readonly RegisterCommand[] = [
   registerRunCommand,
   registerValidateCommand,
+  registerControllerCommand,
   registerGatewaySimCommand,
   registerManifestsCommand,
   registerAgentCommand,

@@ -2,6 +2,7 @@
 export { type AgentReason, AgentReasons } from './agent.ts';
 export { type ApiReason, ApiReasons, ManifestReasons } from './api.ts';
 export { type CliReason, CliReasons } from './cli.ts';
+export { type ControllerReason, ControllerReasons } from './controller.ts';
 export {
   REASON_CONDITIONS,
   type ReasonCondition,
