@@ -44,6 +44,10 @@ export interface Trigger {
   readonly clearRequestedRef?: boolean;
 }
 
+function withPinned(p: GatewayProgress): GatewayProgress {
+  return { ...p, pinned: true, ...(p.report === undefined ? {} : { report: { ...p.report, pinned: true } }) };
+}
+
 /**
  * Drives the gateways of one IgnitionSync in rounds. A round is the resolve half (`RefResolver`: the effective
  * ref → a commit, once for every gateway) followed by the apply half (`CommitApplier`: that commit → each
@@ -70,9 +74,7 @@ export class SyncWorker {
       logger: this.#log,
       // The table says when the ref shown is a pin, not spec.git.ref.
       onProgress:
-        onProgress === undefined
-          ? undefined
-          : (p) => onProgress(this.#isPinned(p.ref) ? { ...p, pinned: true } : p),
+        onProgress === undefined ? undefined : (p) => onProgress(this.#isPinned(p.ref) ? withPinned(p) : p),
     });
   }
 
