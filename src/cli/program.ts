@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerGatewaySimCommand } from './gateway-sim-command.ts';
 import { type CliIo, ExitCode } from './io.ts';
+import { registerManifestsCommand } from './manifests-command.ts';
 import { registerRunCommand } from './run-command.ts';
 import { registerValidateCommand } from './validate-command.ts';
 
@@ -20,6 +21,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerRunCommand,
   registerValidateCommand,
   registerGatewaySimCommand,
+  registerManifestsCommand,
 ];
 
 /** Parses `argv` (without node and script) and runs the chosen command. Resolves with the exit code. */

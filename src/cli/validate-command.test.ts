@@ -86,6 +86,20 @@ describe('ignition-sync validate', () => {
     expect(r.stderr).toBe(`invalid: no IgnitionSync, SyncProfile or Gateway documents in ${blank}\n`);
   });
 
+  it('exits 1 for a mapping onto a gateway-owned path, which would silently sync nothing', async () => {
+    const file = join(dir, 'owned', 'p.yaml');
+    await mkdir(join(dir, 'owned'));
+    await writeFile(
+      file,
+      'apiVersion: sync.ignition.io/v1alpha1\nkind: SyncProfile\nmetadata:\n  name: owned\nspec:\n  mappings:\n    - source: projects\n      destination: projects\n    - source: gw/gateway.xml\n      destination: gateway.xml\n      type: file\n',
+    );
+    const r = await validate(['-f', file], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      `${file}: document 1 (SyncProfile owned): spec.mappings[1].destination: "gateway.xml" is owned by the gateway and is never written: this mapping would sync nothing`,
+    );
+  });
+
   it('exits 2 without -f', async () => {
     const r = await validate([], dir);
     expect(r.code).toBe(2);

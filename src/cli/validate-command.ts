@@ -1,5 +1,6 @@
 import { Option } from 'commander';
 import { formatIssue, type LoadedManifests, loadManifests, type ValidationIssue } from '../api/index.ts';
+import { profileIssues } from '../standalone/index.ts';
 import { ExitCode } from './io.ts';
 import type { RegisterCommand } from './program.ts';
 
@@ -75,7 +76,8 @@ export const registerValidateCommand: RegisterCommand = (program, ctx) => {
         ctx.setExitCode(ExitCode.invalidInput);
         return;
       }
-      const result = await loadManifests(options.filename, { recursive: options.recursive, cwd: io.cwd });
+      const loaded = await loadManifests(options.filename, { recursive: options.recursive, cwd: io.cwd });
+      const result = { ...loaded, issues: [...loaded.issues, ...profileIssues(loaded.documents)] };
       // Nothing to validate is not a pass: an empty `kustomize build` or a wrong -f path must not turn CI green.
       const empty =
         result.documents.length === 0 && result.issues.length === 0 && result.unreadable.length === 0;

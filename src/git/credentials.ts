@@ -25,6 +25,9 @@ export type GitAuth =
 
 export const DEFAULT_TOKEN_USERNAME = 'x-access-token';
 
+export const PLAIN_HTTP_TOKEN_WARNING =
+  'the git token is sent over plain http://: anyone on the network path can read it; use https://';
+
 export const INSECURE_HOST_KEY_WARNING =
   'ssh host key verification is disabled (insecureIgnoreHostKey): the git server is not authenticated';
 
@@ -55,7 +58,10 @@ async function readSecretFile(path: string, what: string): Promise<string> {
   }
 }
 
-async function prepareToken(auth: Extract<GitAuth, { kind: 'token' }>): Promise<PreparedAuth> {
+async function prepareToken(
+  auth: Extract<GitAuth, { kind: 'token' }>,
+  isPlainHttp: boolean,
+): Promise<PreparedAuth> {
   const raw = await readSecretFile(auth.tokenFile, 'git token file');
   const token = (raw.split(/\r?\n/)[0] ?? '').trim();
   if (token === '')
@@ -64,7 +70,7 @@ async function prepareToken(auth: Extract<GitAuth, { kind: 'token' }>): Promise<
   return {
     env: { IGNITION_SYNC_GIT_TOKEN_FILE: auth.tokenFile, IGNITION_SYNC_GIT_USERNAME: username },
     secrets: secretVariants(token, username),
-    warnings: [],
+    warnings: isPlainHttp ? [PLAIN_HTTP_TOKEN_WARNING] : [],
     cleanup: async () => {},
   };
 }
@@ -72,6 +78,8 @@ async function prepareToken(auth: Extract<GitAuth, { kind: 'token' }>): Promise<
 interface SshOptions {
   readonly home: GitHomeState;
   readonly connectTimeoutSeconds: number;
+  /** The repository URL is `http://` (a token would travel in clear text). */
+  readonly isPlainHttp?: boolean;
 }
 
 /**
@@ -156,7 +164,7 @@ export async function prepareAuth(
   transport: GitTransport,
   options: SshOptions,
 ): Promise<PreparedAuth> {
-  if (auth.kind === 'token' && transport === 'http') return prepareToken(auth);
+  if (auth.kind === 'token' && transport === 'http') return prepareToken(auth, options.isPlainHttp === true);
   if (auth.kind === 'ssh' && transport === 'ssh') return prepareSsh(auth, options);
   if (transport === 'ssh') {
     // plain `ssh` would read the real ~/.ssh (keys, config, known_hosts) of whatever user we run as

@@ -113,7 +113,7 @@ export class GitClient {
     const { url, transport } = parseRepoUrl(req.repo);
     if (isFullCommitSha(req.ref)) return { commit: req.ref, refName: req.ref, kind: 'commit', warnings: [] };
     assertSafeGitRef(req.ref);
-    return this.#withAuth(req.auth, transport, async (auth) => {
+    return this.#withAuth(req.auth, transport, url, async (auth) => {
       const found = await this.#lsRemote(url, req.ref, auth, req.signal);
       if (found === undefined) {
         throw gitError(
@@ -133,7 +133,7 @@ export class GitClient {
     if (req.ref !== undefined && !isFullCommitSha(req.ref)) assertSafeGitRef(req.ref);
     const dir = resolvePath(req.dir);
     return this.#withDirLock(dir, () =>
-      this.#withAuth(req.auth, transport, async (auth) => {
+      this.#withAuth(req.auth, transport, url, async (auth) => {
         await openLocalRepo(this.#proc, dir, url, req.signal);
         const method = await ensureCommit(
           { proc: this.#proc, dir, url, env: auth.env, secrets: auth.secrets, signal: req.signal },
@@ -230,7 +230,7 @@ export class GitClient {
       );
     }
     const { url, transport } = parseRepoUrl(req.repo);
-    await this.#withAuth(req.auth, transport, async (auth) => {
+    await this.#withAuth(req.auth, transport, url, async (auth) => {
       await openLocalRepo(this.#proc, dir, url, req.signal);
       await ensureCommit(
         { proc: this.#proc, dir, url, env: auth.env, secrets: auth.secrets, signal: req.signal },
@@ -263,11 +263,13 @@ export class GitClient {
   async #withAuth<T>(
     auth: GitAuth,
     transport: Parameters<typeof prepareAuth>[1],
+    url: string,
     fn: (a: PreparedAuth) => Promise<T>,
   ): Promise<T> {
     const home = await this.#home.get();
     const connectTimeoutSeconds = Math.max(1, Math.ceil(this.#proc.timeoutMs / 1000));
-    const prepared = await prepareAuth(auth, transport, { home, connectTimeoutSeconds });
+    const isPlainHttp = url.toLowerCase().startsWith('http://');
+    const prepared = await prepareAuth(auth, transport, { home, connectTimeoutSeconds, isPlainHttp });
     for (const warning of prepared.warnings) this.#log.warn({ warning }, 'insecure git setting');
     try {
       return await fn(prepared);

@@ -1,6 +1,11 @@
 export { GIT_REASON_KINDS, type GitReason, GitReasons } from '../reasons/index.ts';
 export { type CommandResult, type CommandRunner, type CommandSpec, runCommand } from './command-runner.ts';
-export { DEFAULT_TOKEN_USERNAME, type GitAuth, INSECURE_HOST_KEY_WARNING } from './credentials.ts';
+export {
+  DEFAULT_TOKEN_USERNAME,
+  type GitAuth,
+  INSECURE_HOST_KEY_WARNING,
+  PLAIN_HTTP_TOKEN_WARNING,
+} from './credentials.ts';
 export type { FetchMethod } from './fetch-commit.ts';
 export {
   type DiffRequest,

@@ -10,6 +10,7 @@ export {
 export { type GatewayReason, GatewayReasons } from './gateway.ts';
 export { type GatewaySyncReason, GatewaySyncReasons } from './gateway-sync.ts';
 export { GIT_REASON_KINDS, type GitReason, GitReasons } from './git.ts';
+export { type InjectionReason, InjectionReasons } from './injection.ts';
 export { KUBE_STATUS_REASONS, type KubeReason, KubeReasons } from './kube.ts';
 export { renderReasonsTable, withReasonsTable } from './reasons-table.ts';
 export { type ReceiverReason, ReceiverReasons } from './receiver.ts';

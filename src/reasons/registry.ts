@@ -5,6 +5,7 @@ import type { ReasonEntry, ReasonKind } from './define-reasons.ts';
 import { GATEWAY_REASONS } from './gateway.ts';
 import { GATEWAY_SYNC_REASONS } from './gateway-sync.ts';
 import { GIT_REASONS } from './git.ts';
+import { INJECTION_REASONS } from './injection.ts';
 import { KUBE_REASONS } from './kube.ts';
 import { RECEIVER_REASONS } from './receiver.ts';
 import { STANDALONE_REASONS } from './standalone.ts';
@@ -19,6 +20,7 @@ export const REASON_PARTS = {
   gateway: GATEWAY_REASONS,
   gatewaySync: GATEWAY_SYNC_REASONS,
   kube: KUBE_REASONS,
+  injection: INJECTION_REASONS,
   receiver: RECEIVER_REASONS,
   standalone: STANDALONE_REASONS,
   cli: CLI_REASONS,

@@ -5,6 +5,7 @@ export { type GatewayReport, type OnceJsonGateway, toOnceJson } from './gateway-
 export { gitAuthFromSpec } from './git-auth-from-spec.ts';
 export { type ListenAddress, parseListenAddress } from './listen-address.ts';
 export { type LoadRunConfigResult, loadRunConfig } from './load-run-config.ts';
+export { profileIssues } from './profile-checks.ts';
 export { RefResolver, type RefResolverOptions, type ResolvedTarget } from './ref-resolver.ts';
 export { RequestedRef, RequestedRefStore } from './requested-ref-store.ts';
 export {

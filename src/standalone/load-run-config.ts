@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { formatIssue, loadManifests, type ValidationIssue } from '../api/index.ts';
+import { profileIssues } from './profile-checks.ts';
 import { resolveStandaloneConfig, type StandaloneConfig } from './standalone-config.ts';
 
 export type LoadRunConfigResult =
@@ -22,7 +23,7 @@ function describe(issue: ValidationIssue): string {
 export async function loadRunConfig(paths: readonly string[], cwd: string): Promise<LoadRunConfigResult> {
   const absolute = paths.map((p) => resolve(cwd, p));
   const loaded = await loadManifests(absolute);
-  const problems = [...loaded.unreadable, ...loaded.issues].map(describe);
+  const problems = [...loaded.unreadable, ...loaded.issues, ...profileIssues(loaded.documents)].map(describe);
   const { config, issues } = resolveStandaloneConfig(loaded.documents, (source) =>
     dirname(resolve(cwd, source)),
   );

@@ -4,6 +4,7 @@ export type { PlannedSync } from './commit-plan.ts';
 export { computeDesiredTree, type SourceFile, type SourceListing } from './desired-tree.ts';
 export { computeManagedRoots, type ManagedRoot } from './managed-roots.ts';
 export { configModeJson, type ResolvedMapping, type ResolvedProfile, resolveProfile } from './mappings.ts';
+export { type OwnedDestination, ownedDestinationsOf } from './owned-destinations.ts';
 export { planFullSync } from './plan-full.ts';
 export { computeIncrementalCandidates, planIncrementalSync } from './plan-incremental.ts';
 export type {

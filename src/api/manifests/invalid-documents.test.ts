@@ -60,3 +60,18 @@ describe('issue locations', () => {
     expect(parseManifests(`${a}---\n${b}---\n${sp(okMapping)}`, 'a.yaml').issues).toEqual([]);
   });
 });
+
+describe('hostile YAML', () => {
+  it('refuses an alias bomb as one invalid-YAML issue instead of expanding it (or crashing)', () => {
+    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (const [i, name] of ['b', 'c', 'd', 'e', 'f', 'g'].entries()) {
+      const prev = String.fromCharCode('a'.charCodeAt(0) + i);
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    const set = parseManifests(`${levels.join('\n')}\n`, 'bomb.yaml');
+    expect(set.documents).toEqual([]);
+    expect(set.issues).toHaveLength(1);
+    expect(set.issues[0]).toMatchObject({ source: 'bomb.yaml', documentIndex: 0, line: 1 });
+    expect(set.issues[0]?.message).toMatch(/^invalid YAML: .*aliases expand to too much data/);
+  });
+});

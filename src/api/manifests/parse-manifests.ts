@@ -168,7 +168,20 @@ export function parseManifests(text: string, sourceName: string): ManifestSet {
       return;
     }
     if (doc.contents === null) return;
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (e: unknown) {
+      // An alias bomb ("billion laughs") or an alias cycle: refused as invalid input, never expanded.
+      issues.push({
+        source: sourceName,
+        documentIndex,
+        path: '',
+        message: `invalid YAML: ${e instanceof Error ? e.message : String(e)} (YAML aliases expand to too much data)`,
+        line: lines.linePos(doc.contents.range[0]).line,
+      });
+      return;
+    }
     if (value === null || value === undefined) return;
     const locate = (path: readonly PathSegment[]) => lineOf(doc.contents, path, lines);
     const r = validateDocument(value, { source: sourceName, documentIndex, locate });

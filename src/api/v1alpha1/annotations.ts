@@ -16,6 +16,16 @@ export const PodAnnotations = {
   servicePath: 'ignition-sync.io/service-path',
   /** Gateway identity; default: label `app.kubernetes.io/name`, then the pod name. */
   gatewayName: 'ignition-sync.io/gateway-name',
+  /**
+   * Name of the pod volume that holds the gateway data directory. Default: the volume a container mounts at
+   * `/usr/local/bin/ignition/data` (the official Ignition image and chart).
+   */
+  dataVolume: 'ignition-sync.io/data-volume',
+  /**
+   * Written by the admission webhook, never by users: why an annotated pod was admitted **without** the agent
+   * (`<Reason>: <message>`; reasons in src/reasons/injection.ts). Removed when a later admission injects it.
+   */
+  injectionSkipped: 'ignition-sync.io/injection-skipped',
 } as const;
 
 /** Annotations on an IgnitionSync. The receiver and approvers write them; nobody edits `spec` for a trigger. */

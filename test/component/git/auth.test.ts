@@ -7,6 +7,7 @@ import {
   type GitAuth,
   GitClient,
   INSECURE_HOST_KEY_WARNING,
+  PLAIN_HTTP_TOKEN_WARNING,
   runCommand,
 } from '../../../src/git/index.ts';
 import { captureLogger } from '../../harness/capture-logger.ts';
@@ -135,6 +136,18 @@ describe('ssh auth', () => {
 });
 
 describe('token auth and redaction', () => {
+  it('warns when a token goes over plain http:// (the test server is http://127.0.0.1)', async () => {
+    const resolved = await client.resolveRef({
+      repo: env.http.url('auth'),
+      ref: 'main',
+      auth: env.transports.http.auth,
+    });
+    expect(resolved.commit).toBe(commit);
+    expect(resolved.warnings).toEqual([PLAIN_HTTP_TOKEN_WARNING]);
+    const anonymous = await client.resolveRef({ repo: repo.fileUrl, ref: 'main', auth: { kind: 'none' } });
+    expect(anonymous.warnings).toEqual([]);
+  });
+
   it('sends the token only through the askpass helper: never in argv, env values or logs', async () => {
     const t = env.transports.http;
     await client.resolveRef({ repo: t.url(repo), ref: 'main', auth: t.auth });
