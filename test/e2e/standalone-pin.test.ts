@@ -165,4 +165,33 @@ describe('the pin rule, through the standalone runner', () => {
     expect(push.status).toBe(202);
     expect(await log.reportWhere((r) => r.commit === next)).toMatchObject({ ref: 'main', status: 'Synced' });
   });
+
+  it('changing spec.git.ref in the config clears a pin: the next run follows the new spec ref', async () => {
+    const res = await bearer('{"ref": "2.0.1"}');
+    expect(res.status).toBe(202);
+    await log.reportWhere((r) => r.ref === '2.0.1' && r.commit === tagged && r.pinned === true);
+    await runner.idle();
+    await access(pinFile());
+    stop.abort();
+    await running;
+
+    await env.writeConfig([{ name: 'site', profile: 'proveit-site', url: sim.url }], { ref: '2.0.0' });
+    const loaded = await loadRunConfig([env.configDir], env.root);
+    if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
+    const initial = await env.repo.revParse('2.0.0');
+    runner = new StandaloneRunner({
+      config: loaded.config,
+      git: new GitClient({ pathEnv: process.env.PATH ?? '/usr/bin:/bin' }),
+      secretsDir: env.secretsDir,
+      stateDir: env.stateDir,
+      logger: logs.logger,
+      onProgress,
+    });
+    stop = new AbortController();
+    running = runner.run(stop.signal);
+    const report = await log.reportWhere((r) => r.ref === '2.0.0' && r.commit === initial);
+    expect(report.pinned).toBeUndefined();
+    await runner.idle();
+    await expect(access(pinFile())).rejects.toThrow();
+  });
 });
