@@ -85,6 +85,22 @@ const kargoFreight = JSON.stringify({
   },
 });
 
+const fluxEvent = JSON.stringify({
+  involvedObject: {
+    kind: 'GitRepository',
+    namespace: 'flux-system',
+    name: 'proveit',
+    apiVersion: 'source.toolkit.fluxcd.io/v1',
+  },
+  severity: 'info',
+  timestamp: '2026-12-02T15:00:00Z',
+  message: "stored artifact for revision '2.0.1@sha1:4f1c2b3a'",
+  reason: 'NewArtifact',
+  metadata: { revision: `2.0.1@sha1:${SHA}` },
+  reportingController: 'source-controller',
+  reportingInstance: 'source-controller-7f9c',
+});
+
 interface Row {
   readonly sender: string;
   readonly body: string | Uint8Array;
@@ -186,6 +202,13 @@ const rows: Row[] = [
     sender: 'generic: X-Signature (Flux generic-hmac)',
     body: '{"ref":"2.0.1"}',
     headers: { ...json, 'x-signature': `sha256=${hex('{"ref":"2.0.1"}')}` },
+    ref: '2.0.1',
+    provider: 'generic',
+  },
+  {
+    sender: 'Flux generic-hmac: its Event body, X-Signature',
+    body: fluxEvent,
+    headers: { ...json, 'x-signature': `sha256=${hex(fluxEvent)}` },
     ref: '2.0.1',
     provider: 'generic',
   },

@@ -109,7 +109,34 @@ describe('generic bodies', () => {
   it('a body with none of the shapes → malformed, saying which are read', () => {
     expect(parseGenericBody(json({ revision: 'x' }))).toEqual({
       kind: 'malformed',
-      message: 'body has none of ref, app (Argo CD) or freight.commits (Kargo)',
+      message: 'body has none of ref, app (Argo CD), freight.commits (Kargo) or involvedObject (Flux)',
     });
+  });
+
+  it('a Flux Event (generic-hmac alert) → the ref of metadata.revision, its commit reported; errors ignored', () => {
+    const event = (revision: string | undefined, severity = 'info') => ({
+      involvedObject: { kind: 'GitRepository', name: 'proveit', namespace: 'flux-system' },
+      severity,
+      timestamp: '2026-12-02T15:00:00Z',
+      message: 'stored artifact for revision',
+      reason: 'NewArtifact',
+      reportingController: 'source-controller',
+      ...(revision === undefined ? {} : { metadata: { revision } }),
+    });
+    expect(parseGenericBody(json(event(`2.0.1@sha1:${SHA}`)))).toEqual({
+      kind: 'event',
+      ref: '2.0.1',
+      refSource: 'explicit',
+      commit: SHA,
+    });
+    expect(parseGenericBody(json(event(`refs/heads/main@sha1:${SHA}`)))).toMatchObject({
+      ref: 'refs/heads/main',
+    });
+    expect(parseGenericBody(json(event(`sha1:${SHA}`)))).toMatchObject({ ref: SHA, commit: SHA });
+    expect(parseGenericBody(json(event(`2.0.1@sha1:${SHA}`, 'error')))).toEqual({
+      kind: 'ignored',
+      reason: 'Flux event of severity error does not trigger a sync',
+    });
+    expect(parseGenericBody(json(event(undefined)))).toMatchObject({ kind: 'ignored' });
   });
 });

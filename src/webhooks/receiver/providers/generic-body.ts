@@ -7,7 +7,9 @@ import { mediaTypeOf, reportedCommit } from './json-payload.ts';
  * 1. `{"ref": "<branch|tag|sha>"}` — scripts, the seed's Argo CD and Kargo templates;
  * 2. `{"app": <Argo CD Application>}` — a notification template that forwards `{{toJson .app}}`;
  * 3. `{"freight": {"commits": [{"repoURL", "tag", "id"}]}}` — a Kargo step forwarding its Freight;
- * 4. form data `ref=<ref>` — `curl -d ref=2.0.1` (curl's default content type).
+ * 4. a Flux notification-controller Event (`generic` / `generic-hmac` alert providers):
+ *    `{"involvedObject": {...}, "severity": "info", "metadata": {"revision": "<ref>@sha1:<sha>"}}`;
+ * 5. form data `ref=<ref>` — `curl -d ref=2.0.1` (curl's default content type).
  */
 
 const ArgoSource = z.object({
@@ -36,8 +38,15 @@ const KargoCommit = z.object({
   tag: z.string().optional(),
   id: z.string().optional(),
 });
+const FluxEvent = z.object({
+  involvedObject: z.object({ kind: z.string().optional(), name: z.string().optional() }),
+  severity: z.string().optional(),
+  reason: z.string().optional(),
+  metadata: z.record(z.string(), z.string()).optional(),
+});
 const Body = z.object({
   ref: z.string().optional(),
+  involvedObject: z.unknown().optional(),
   app: z.unknown().optional(),
   freight: z.object({ commits: z.array(KargoCommit).optional() }).optional(),
 });
@@ -116,6 +125,32 @@ function parseKargoFreight(commits: readonly z.output<typeof KargoCommit>[]): Pa
   return explicit(candidates);
 }
 
+/**
+ * A Flux Event: `metadata.revision` is `<ref>@<algo>:<digest>` (`main@sha1:<sha>`, `v1.0.0@sha1:<sha>`,
+ * `refs/heads/main@sha1:<sha>`) or a bare `sha1:<sha>`; the ref part is requested (the commit without a
+ * ref). Error events report failures, not new revisions: ignored.
+ */
+function parseFluxEvent(value: unknown): ParseResult {
+  const parsed = FluxEvent.safeParse(value);
+  if (!parsed.success) return { kind: 'malformed', message: 'not a Flux event (involvedObject, metadata)' };
+  const event = parsed.data;
+  if (event.severity !== undefined && event.severity !== 'info') {
+    return { kind: 'ignored', reason: `Flux event of severity ${event.severity} does not trigger a sync` };
+  }
+  const revision = clean(event.metadata?.revision);
+  if (revision === undefined) {
+    const what = event.reason === undefined ? '' : ` ${event.reason}`;
+    return { kind: 'ignored', reason: `Flux event${what} carries no revision` };
+  }
+  const at = revision.lastIndexOf('@');
+  const name = at < 0 ? '' : revision.slice(0, at);
+  const digest = (at < 0 ? revision : revision.slice(at + 1)).replace(/^sha1:/, '');
+  const commit = reportedCommit(digest).commit;
+  const ref = clean(name) ?? commit;
+  if (ref === undefined) return { kind: 'malformed', message: 'Flux event revision names no ref or commit' };
+  return { kind: 'event', ref, refSource: 'explicit', ...(commit === undefined ? {} : { commit }) };
+}
+
 function parseDocument(value: unknown): ParseResult {
   const parsed = Body.safeParse(value);
   if (!parsed.success) {
@@ -135,7 +170,11 @@ function parseDocument(value: unknown): ParseResult {
   }
   if (body.app !== undefined) return parseArgoApplication(body.app);
   if (body.freight?.commits !== undefined) return parseKargoFreight(body.freight.commits);
-  return { kind: 'malformed', message: 'body has none of ref, app (Argo CD) or freight.commits (Kargo)' };
+  if (body.involvedObject !== undefined) return parseFluxEvent(value);
+  return {
+    kind: 'malformed',
+    message: 'body has none of ref, app (Argo CD), freight.commits (Kargo) or involvedObject (Flux)',
+  };
 }
 
 /** Parses an authenticated generic body (see the list above). Messages never quote the body. */

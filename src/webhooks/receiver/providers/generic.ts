@@ -21,8 +21,8 @@ function authenticateGeneric(request: WebhookRequest, key: Buffer): boolean {
 }
 
 /**
- * Senders that name the ref to deploy: scripts, Argo CD notifications, Kargo steps, Flux `generic-hmac`
- * alerts relayed by a script (bodies: see `generic-body.ts`).
+ * Senders that name the ref to deploy: scripts, Argo CD notifications, Kargo steps, Flux
+ * `generic`/`generic-hmac` alerts (bodies: see `generic-body.ts`).
  * Authentication, first scheme present wins (a signature header is never bypassed by a bearer token):
  * Standard Webhooks (`webhook-id`/`-timestamp`/`-signature`), then `X-Hub-Signature-256`,
  * `X-Signature-256` or `X-Signature` carrying `sha256=<hex HMAC-SHA256 of the raw body>`, then
