@@ -79,13 +79,12 @@ export function standardWebhooksHeaders(
   return { id, timestamp, signature };
 }
 
-/** True when any request carries a Standard Webhooks header (so that scheme, and only it, applies). */
+/**
+ * True when the request carries a Standard Webhooks signature: that scheme, and only it, then applies
+ * (`webhook-id` alone is only an idempotency key some senders add beside a bearer token).
+ */
 export function hasStandardWebhooksHeader(headers: Readonly<Record<string, string | undefined>>): boolean {
-  return (
-    headers['webhook-signature'] !== undefined ||
-    headers['webhook-id'] !== undefined ||
-    headers['webhook-timestamp'] !== undefined
-  );
+  return headers['webhook-signature'] !== undefined;
 }
 
 /**

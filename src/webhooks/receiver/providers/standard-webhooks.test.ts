@@ -73,7 +73,10 @@ describe('Standard Webhooks (GitLab signing token)', () => {
   });
 
   it('replay window: 5 minutes either way; outside it says how far and in which direction', () => {
-    const at = (seconds: number) => ({ 'webhook-timestamp': String(NOW / 1000 + seconds) });
+    const at = (seconds: number) => ({
+      'webhook-signature': 'v1,x',
+      'webhook-timestamp': String(NOW / 1000 + seconds),
+    });
     expect(gitlabProvider.freshness?.(at(-300), NOW, 300)).toBeUndefined();
     expect(gitlabProvider.freshness?.(at(300), NOW, 300)).toBeUndefined();
     expect(gitlabProvider.freshness?.(at(-301), NOW, 300)).toContain('301 s in the past');
@@ -95,5 +98,14 @@ describe('Standard Webhooks (GitLab signing token)', () => {
     };
     expect(genericProvider.authenticate(request, Buffer.from(WHSEC))).toBe(true);
     expect(genericProvider.deliveryId(request.headers)).toBe('msg-1');
+  });
+
+  it('webhook-id alone (an idempotency key beside a bearer token) does not switch the scheme', () => {
+    const request = {
+      headers: { 'content-type': 'application/json', 'webhook-id': 'k1', authorization: `Bearer ${WHSEC}` },
+      body: Buffer.from('{"ref":"2.0.1"}'),
+    };
+    expect(genericProvider.authenticate(request, Buffer.from(WHSEC))).toBe(true);
+    expect(genericProvider.freshness?.(request.headers, NOW, 300)).toBeUndefined();
   });
 });

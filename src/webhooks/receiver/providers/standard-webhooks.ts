@@ -8,8 +8,8 @@ import type { WebhookHeaders, WebhookRequest } from '../webhook-event.ts';
 
 /**
  * The Standard Webhooks scheme as a provider part (GitLab's signing token, and any generic sender that
- * uses it): applies when any `webhook-*` header is sent; then all three must be present and one `v1`
- * signature must match.
+ * uses it): applies when `webhook-signature` is sent; then `webhook-id` and `webhook-timestamp` must be
+ * present too and one `v1` signature must match.
  */
 export const standardWebhooks = {
   applies: (headers: WebhookHeaders): boolean => hasStandardWebhooksHeader(headers),
