@@ -28,7 +28,7 @@ beforeAll(async () => {
         return { accepted: true, ref: event.ref };
       },
       bodyLimitBytes: 64 * 1024,
-      discardLimitBytes: 4 * 1024 * 1024,
+      discardLimitBytes: 16 * 1024 * 1024,
       logger: log.logger,
     }),
   );
@@ -430,10 +430,10 @@ function streamOversized(
 }
 
 describe('oversized bodies', () => {
-  it('50 clients streaming 1 MiB (over the 64 KiB limit) each receive 413 JSON, never a reset; nothing dispatched', async () => {
+  it('50 clients streaming 8 MiB (over the 64 KiB limit) each receive 413 JSON, never a reset; nothing dispatched', async () => {
     const outcomes: string[] = [];
     for (let i = 0; i < 50; i += 1) {
-      const { answer, error } = await streamOversized(1024 * 1024, i % 2 === 1);
+      const { answer, error } = await streamOversized(8 * 1024 * 1024, i % 2 === 1);
       const status = /^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 'none';
       const body = answer.slice(answer.indexOf('\r\n\r\n') + 4);
       outcomes.push(`${status} ${error ?? 'clean'} ${(JSON.parse(body) as { error: string }).error}`);
@@ -457,7 +457,7 @@ describe('oversized bodies', () => {
   });
 
   it('past the discard limit the answer still goes out first, then the connection closes', async () => {
-    const { answer } = await streamOversized(16 * 1024 * 1024, false);
+    const { answer } = await streamOversized(32 * 1024 * 1024, false);
     expect(answer).toMatch(/^HTTP\/1\.1 413/);
     expect(events).toEqual([]);
   });
