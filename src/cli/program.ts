@@ -1,4 +1,6 @@
 import { Command, CommanderError } from 'commander';
+import { registerAgentCommand } from './agent-command.ts';
+import { registerControllerCommand } from './controller-command.ts';
 import { registerGatewaySimCommand } from './gateway-sim-command.ts';
 import { type CliIo, ExitCode } from './io.ts';
 import { registerManifestsCommand } from './manifests-command.ts';
@@ -20,8 +22,10 @@ export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 const COMMANDS: readonly RegisterCommand[] = [
   registerRunCommand,
   registerValidateCommand,
+  registerControllerCommand,
   registerGatewaySimCommand,
   registerManifestsCommand,
+  registerAgentCommand,
 ];
 
 /** Parses `argv` (without node and script) and runs the chosen command. Resolves with the exit code. */

@@ -7,6 +7,16 @@ export const CLI_REASONS = defineReasons({
     condition: 'none',
     meaning: '`ignition-sync run` failed with an error carrying no reason; exit code 1',
   },
+  ControllerFailed: {
+    kind: 'transient',
+    condition: 'none',
+    meaning: '`ignition-sync controller` failed with an error carrying no reason; exit code 1',
+  },
+  AgentFailed: {
+    kind: 'transient',
+    condition: 'none',
+    meaning: '`ignition-sync agent` failed with an error carrying no reason; exit code 1',
+  },
   GatewaySimFailed: {
     kind: 'transient',
     condition: 'none',

@@ -1,6 +1,8 @@
 // The one reason registry (see README.md). Every folder imports it through this file.
+export { type AgentReason, AgentReasons } from './agent.ts';
 export { type ApiReason, ApiReasons, ManifestReasons } from './api.ts';
 export { type CliReason, CliReasons } from './cli.ts';
+export { type ControllerReason, ControllerReasons } from './controller.ts';
 export {
   REASON_CONDITIONS,
   type ReasonCondition,

@@ -5,6 +5,7 @@ import { REASON_PATTERN } from '../errors.ts';
 import {
   ApiReasons,
   CliReasons,
+  ControllerReasons,
   defaultErrorKind,
   GatewayReasons,
   GIT_REASON_KINDS,
@@ -64,6 +65,7 @@ describe('reason registry', () => {
       ReceiverReasons,
       StandaloneReasons,
       CliReasons,
+      ControllerReasons,
     };
     for (const [constant, names] of Object.entries(constants)) {
       for (const [key, value] of Object.entries(names)) {

@@ -1,6 +1,8 @@
 import type { ErrorKind } from '../errors.ts';
+import { AGENT_REASONS } from './agent.ts';
 import { API_REASONS, MANIFEST_REASONS } from './api.ts';
 import { CLI_REASONS } from './cli.ts';
+import { CONTROLLER_REASONS } from './controller.ts';
 import type { ReasonEntry, ReasonKind } from './define-reasons.ts';
 import { GATEWAY_REASONS } from './gateway.ts';
 import { GATEWAY_SYNC_REASONS } from './gateway-sync.ts';
@@ -23,7 +25,9 @@ export const REASON_PARTS = {
   injection: INJECTION_REASONS,
   receiver: RECEIVER_REASONS,
   standalone: STANDALONE_REASONS,
+  controller: CONTROLLER_REASONS,
   cli: CLI_REASONS,
+  agent: AGENT_REASONS,
 } as const;
 export type ReasonPart = keyof typeof REASON_PARTS;
 

@@ -67,6 +67,10 @@ export const DesiredState = z.strictObject({
     port: z.number().int().min(1).max(65535),
     tls: z.boolean(),
     apiKeySecretRef: SecretKeyRef.optional(),
+    /** `spec.gateway.caSecretRef`: the PEM CA the agent verifies the gateway's certificate with. */
+    caSecretRef: SecretKeyRef.optional(),
+    /** `spec.gateway.insecureSkipVerify` (absent = false). */
+    insecureSkipVerify: z.boolean().optional(),
   }),
   /** Every SyncProfile of the namespace that a discovered pod names, defaults applied. */
   profiles: z.record(z.string(), SyncProfileSpec),

@@ -1,0 +1,32 @@
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { memoryIo } from '../../test/harness/memory-io.ts';
+import { runCli } from './program.ts';
+
+async function controller(args: readonly string[], env: Record<string, string> = {}) {
+  const io = memoryIo(tmpdir(), { env });
+  const code = await runCli(['controller', ...args], io.io);
+  return { code, stderr: io.stderr() };
+}
+
+describe('ignition-sync controller (flags)', () => {
+  it('refuses to start outside a pod without --kubeconfig (exit 2)', async () => {
+    const r = await controller([]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no --kubeconfig given and not running in a pod/);
+  });
+
+  it('refuses a bad listen address, half a certificate pair and an unreadable kubeconfig (exit 2)', async () => {
+    expect((await controller(['--listen', 'nope:99999', '--kubeconfig', '/x'])).stderr).toMatch(/--listen/);
+    const half = await controller(['--cert-file', '/tls.crt', '--kubeconfig', '/x']);
+    expect(half.code).toBe(2);
+    expect(half.stderr).toMatch(/--cert-file and --key-file go together/);
+    const missing = await controller(['--kubeconfig', '/does/not/exist']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/reading the kubeconfig failed/);
+  });
+
+  it('rejects an unknown log level before starting', async () => {
+    expect((await controller(['--log-level', 'loud'])).code).toBe(2);
+  });
+});
