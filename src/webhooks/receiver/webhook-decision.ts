@@ -70,8 +70,14 @@ export function pinnedMessage(state: WebhookTargetState, pushed: string, pin: Re
  * - a branch push re-resolves when it is the branch being followed (the pin's, else the spec's) and is
  *   ignored otherwise; while pinned, a push to the spec's branch is ignored with a reason that names the
  *   pin and how to clear it (a push to a feature branch must never move production gateways onto it).
- * The second argument may be the bare effective ref (no pin, no repository check).
+ * The second argument may be the bare effective ref (no pin, no repository check, never `unpin`): the
+ * form callers used before pins were explicit.
  */
+export function decideWebhookAction(
+  event: WebhookEvent,
+  effectiveRef: string,
+): Exclude<WebhookAction, { readonly kind: 'unpin' }>;
+export function decideWebhookAction(event: WebhookEvent, target: WebhookTargetState): WebhookAction;
 export function decideWebhookAction(event: WebhookEvent, target: string | WebhookTargetState): WebhookAction {
   const state: WebhookTargetState =
     typeof target === 'string' ? { key: `${event.namespace}/${event.name}`, specRef: target } : target;
