@@ -22,6 +22,12 @@ export const RECEIVER_REASONS = defineReasons({
     condition: 'none',
     meaning: 'HTTP 401: missing or wrong signature or token, or an unknown target (no existence oracle)',
   },
+  StaleTimestamp: {
+    kind: 'none',
+    condition: 'none',
+    meaning:
+      'HTTP 401: a correctly signed delivery whose timestamp is outside the replay window (default 5 min)',
+  },
   MalformedPayload: {
     kind: 'none',
     condition: 'none',

@@ -17,6 +17,8 @@ export interface GatewayProgress {
   readonly sync: string;
   readonly state: 'Resolving' | 'Queued' | 'Syncing' | 'Synced' | 'Failed';
   readonly ref: string;
+  /** The ref is a webhook's pin, not `spec.git.ref` (src/webhooks/README.md, "The pin rule"). */
+  readonly pinned?: boolean;
   readonly report?: GatewayReport;
 }
 

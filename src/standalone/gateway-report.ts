@@ -28,6 +28,8 @@ export interface GatewayReport {
   readonly reason: string | null;
   readonly kind: ErrorKind | null;
   readonly error: string | null;
+  /** The ref was a webhook's pin, not `spec.git.ref` (shown as `REF (pinned)` in the table). */
+  readonly pinned?: boolean;
   /** For a dry run, the paths it would change; for a sync that found drift, the drifted paths. */
   readonly paths?: ReportedPaths;
 }

@@ -34,7 +34,7 @@ export class RefResolver {
   readonly #options: RefResolverOptions;
   #requested: RequestedRef | undefined;
   #isLoaded = false;
-  #next: RequestedRef | undefined;
+  #next: RequestedRef | 'clear' | undefined;
 
   constructor(sync: StandaloneSync, options: RefResolverOptions) {
     this.#sync = sync;
@@ -46,9 +46,19 @@ export class RefResolver {
     return this.#requested?.ref ?? this.#sync.spec.git.ref;
   }
 
+  /** The pin (a webhook's request, followed instead of `spec.git.ref`), once loaded; undefined when none. */
+  get pin(): RequestedRef | undefined {
+    return this.#requested;
+  }
+
   /** A webhook asked for `ref`; the next round adopts it (the latest request wins). */
   request(ref: RequestedRef): void {
     this.#next = ref;
+  }
+
+  /** A webhook asked for `spec.git.ref` itself: the next round drops the pin (the latest request wins). */
+  clearRequest(): void {
+    this.#next = 'clear';
   }
 
   /** Loads the persisted request once, then adopts (and persists) the latest webhook request, if any. */
@@ -61,6 +71,23 @@ export class RefResolver {
     const request = this.#next;
     this.#next = undefined;
     if (request === undefined) return;
+    if (request === 'clear') {
+      const cleared = this.#requested;
+      this.#requested = undefined;
+      if (cleared !== undefined) {
+        this.#options.logger.info(
+          { pinnedRef: cleared.ref, requestedBy: cleared.requestedBy, requestedAt: cleared.requestedAt },
+          `pin cleared: following spec.git.ref ${this.#sync.spec.git.ref} again`,
+        );
+      }
+      await this.#options.requestedRefs.clear(this.#sync.namespace, this.#sync.name).catch((e: unknown) => {
+        this.#options.logger.warn(
+          { err: toOperatorError(e, StandaloneReasons.SyncFailed) },
+          'removing the requested ref failed; a restart would pin again',
+        );
+      });
+      return;
+    }
     this.#requested = request;
     await this.#options.requestedRefs
       .save(this.#sync.namespace, this.#sync.name, request)

@@ -27,7 +27,10 @@ export class RequestedRefStore {
     return join(this.#dir, `${namespace}.${name}.json`);
   }
 
-  /** The stored request, or undefined when there is none, it is unreadable, or the spec ref moved on. */
+  /**
+   * The stored request, or undefined when there is none, it is unreadable, or the spec ref moved on (then
+   * the file is removed: a later return to the old spec ref does not bring the pin back).
+   */
   async load(namespace: string, name: string, specRef: string): Promise<RequestedRef | undefined> {
     let text: string;
     try {
@@ -42,7 +45,12 @@ export class RequestedRefStore {
       return undefined;
     }
     const parsed = RequestedRef.safeParse(json);
-    if (!parsed.success || parsed.data.specRef !== specRef) return undefined;
+    if (!parsed.success) return undefined;
+    if (parsed.data.specRef !== specRef) {
+      // spec.git.ref changed since the pin was made: the config wins, and the pin is gone for good.
+      await this.clear(namespace, name).catch(() => {});
+      return undefined;
+    }
     return parsed.data;
   }
 

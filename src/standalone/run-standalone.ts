@@ -60,6 +60,7 @@ function printOnce(options: RunStandaloneOptions, reports: readonly GatewayRepor
     sync: r.sync,
     state: r.status,
     ref: r.ref,
+    pinned: r.pinned,
     report: r,
   }));
   options.stdout.write(`${renderStatusTable(rows)}\n`);

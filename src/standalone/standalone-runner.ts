@@ -213,22 +213,40 @@ export class StandaloneRunner {
     if (this.#stop.signal.aborted) return { accepted: false as const, reason: 'shutting down' };
     if (worker.sync.spec.paused) return { accepted: false as const, reason: 'IgnitionSync is paused' };
     await worker.load();
-    const action = decideWebhookAction(event, worker.effectiveRef);
+    const spec = worker.sync.spec.git;
+    const pin = worker.pin;
+    const action = decideWebhookAction(event, {
+      key: worker.sync.key,
+      specRef: spec.ref,
+      specRepo: spec.repo,
+      pin,
+    });
     this.#log.info(
-      { sync: worker.sync.key, provider: event.provider, ref: event.ref, action: action.kind },
+      {
+        sync: worker.sync.key,
+        provider: event.provider,
+        ref: event.ref,
+        action: action.kind,
+        ...(pin === undefined
+          ? {}
+          : { pinnedRef: pin.ref, pinnedBy: pin.requestedBy, pinnedAt: pin.requestedAt }),
+        ...(action.decision.accepted ? {} : { reason: action.decision.reason }),
+      },
       'webhook event',
     );
-    if (action.kind === 'sync') {
+    // Answer now (Kargo and GitHub time out after ~10 s); the round reports through progress and logs.
+    if (action.kind === 'unpin') {
+      worker.trigger({ cause: 'webhook', clearRequestedRef: true }).catch(() => {});
+    } else if (action.kind === 'sync') {
       const requestedRef =
         action.requestRef === undefined
           ? undefined
           : {
               ref: action.requestRef,
-              specRef: worker.sync.spec.git.ref,
+              specRef: spec.ref,
               requestedAt: new Date().toISOString(),
-              requestedBy: `webhook/${event.provider}`,
+              requestedBy: `webhook/${event.provider}${event.deliveryId === undefined ? '' : ` delivery ${event.deliveryId.slice(0, 64)}`}`,
             };
-      // Answer now (Kargo and GitHub time out after ~10 s); the round reports through progress and logs.
       worker
         .trigger({ cause: 'webhook', ...(requestedRef === undefined ? {} : { requestedRef }) })
         .catch(() => {});

@@ -23,6 +23,24 @@ const synced: GatewayReport = {
 };
 
 describe('renderStatusTable', () => {
+  it('a pinned ref says so in the REF column; an unpinned one does not', () => {
+    const rows = [
+      {
+        gateway: 'site',
+        sync: synced.sync,
+        state: 'Synced' as const,
+        ref: '2.0.1',
+        pinned: true,
+        report: synced,
+      },
+      { gateway: 'area1', sync: synced.sync, state: 'Synced' as const, ref: 'main', report: synced },
+    ];
+    const lines = renderStatusTable(rows).split('\n');
+    expect(lines[1]).toMatch(/Synced\s+2\.0\.1 \(pinned\)\s+1a2b3c4/);
+    expect(lines[2]).toMatch(/Synced\s+main\s+1a2b3c4/);
+    expect(lines[2]).not.toContain('pinned');
+  });
+
   it('shows state, ref, short commit, changes with drift, and the failure reason', () => {
     const failed: GatewayReport = {
       ...synced,

@@ -7,6 +7,8 @@ export interface StatusRow {
   readonly sync: string;
   readonly state: GatewayProgress['state'];
   readonly ref: string;
+  /** The ref is a webhook's pin: shown as `2.0.1 (pinned)`. */
+  readonly pinned?: boolean | undefined;
   readonly report?: GatewayReport | undefined;
 }
 
@@ -40,7 +42,7 @@ export function renderStatusTable(rows: readonly StatusRow[], maxErrorWidth = 60
     r.gateway,
     r.sync,
     stateText(r),
-    r.ref,
+    r.pinned === true ? `${r.ref} (pinned)` : r.ref,
     r.report?.commit?.slice(0, 7) ?? '',
     changes(r.report),
     clip(

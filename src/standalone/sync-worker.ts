@@ -38,8 +38,14 @@ export interface SyncWorkerOptions {
 export interface Trigger {
   /** Why: shown in logs. */
   readonly cause: 'start' | 'poll' | 'webhook' | 'once';
-  /** A ref requested by a webhook; it becomes the effective ref (and is persisted). */
+  /** A ref requested by a webhook; it becomes the effective ref (and is persisted): the pin. */
   readonly requestedRef?: RequestedRef;
+  /** A webhook asked for `spec.git.ref` itself: drop the pin. */
+  readonly clearRequestedRef?: boolean;
+}
+
+function withPinned(p: GatewayProgress): GatewayProgress {
+  return { ...p, pinned: true, ...(p.report === undefined ? {} : { report: { ...p.report, pinned: true } }) };
 }
 
 /**
@@ -62,12 +68,29 @@ export class SyncWorker {
     this.#options = options;
     this.#log = options.logger.child({ sync: sync.key });
     this.#resolver = new RefResolver(sync, { ...options, logger: this.#log });
-    this.#applier = new CommitApplier(sync, { ...options, logger: this.#log });
+    const onProgress = options.onProgress;
+    this.#applier = new CommitApplier(sync, {
+      ...options,
+      logger: this.#log,
+      // The table says when the ref shown is a pin, not spec.git.ref.
+      onProgress:
+        onProgress === undefined ? undefined : (p) => onProgress(this.#isPinned(p.ref) ? withPinned(p) : p),
+    });
   }
 
   /** The ref rounds resolve: a persisted webhook request, else `spec.git.ref`. */
   get effectiveRef(): string {
     return this.#resolver.effectiveRef;
+  }
+
+  /** The pin this IgnitionSync follows instead of `spec.git.ref`, once loaded. */
+  get pin(): RequestedRef | undefined {
+    return this.#resolver.pin;
+  }
+
+  #isPinned(ref: string): boolean {
+    const pin = this.#resolver.pin;
+    return pin !== undefined && pin.ref === ref;
   }
 
   /** Loads the persisted webhook request (once). */
@@ -81,6 +104,7 @@ export class SyncWorker {
    */
   trigger(trigger: Trigger): Promise<GatewayReport[]> {
     if (trigger.requestedRef !== undefined) this.#resolver.request(trigger.requestedRef);
+    else if (trigger.clearRequestedRef === true) this.#resolver.clearRequest();
     if (this.#queued === undefined) {
       const queued = this.#chain.then(() => {
         this.#queued = undefined;
@@ -116,7 +140,8 @@ export class SyncWorker {
     const log = this.#log.child({ ref, cause });
     for (const g of gateways) this.#applier.progress(g, 'Resolving', ref);
     try {
-      return await this.#applier.apply(await this.#resolver.resolve(), gateways, log);
+      const reports = await this.#applier.apply(await this.#resolver.resolve(), gateways, log);
+      return this.#isPinned(ref) ? reports.map((r) => ({ ...r, pinned: true })) : reports;
     } catch (e: unknown) {
       const err = toOperatorError(e, StandaloneReasons.SyncFailed);
       log.error({ err, reason: err.reason }, 'round failed before syncing gateways');

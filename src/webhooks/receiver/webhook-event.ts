@@ -21,6 +21,17 @@ export interface WebhookRequest {
   readonly body: Buffer;
 }
 
+/**
+ * One ref a multi-repository body names (an Argo CD Application with several sources, a Kargo Freight with
+ * several commits), with the repository it belongs to. The owner picks the one whose `repoURL` is its
+ * IgnitionSync's `spec.git.repo` (`selectCandidate`).
+ */
+export interface RefCandidate {
+  readonly ref: string;
+  readonly repoURL?: string;
+  readonly commit?: string;
+}
+
 /** A verified, parsed event that asks for a sync of `ref`. */
 export interface WebhookEvent {
   readonly namespace: string;
@@ -33,15 +44,28 @@ export interface WebhookEvent {
   readonly commit?: string;
   /** The sender's delivery ID, when it sends one. Repeated IDs are answered from the delivery cache. */
   readonly deliveryId?: string;
+  /** Present when the body named several repositories; `ref`/`commit` are then the first candidate's. */
+  readonly candidates?: readonly RefCandidate[];
 }
 
 /** What the owner decided for an authenticated event. */
 export type WebhookDecision =
-  | { readonly accepted: true; readonly ref: string }
-  | { readonly accepted: false; readonly reason: string };
+  | { readonly accepted: true; readonly ref: string; readonly message?: string }
+  | {
+      readonly accepted: false;
+      readonly reason: string;
+      /** Set when the event was ignored because the IgnitionSync is pinned (see the pin rule). */
+      readonly pinned?: { readonly ref: string; readonly requestedBy: string; readonly requestedAt: string };
+    };
 
 /** The result of parsing an authenticated body. */
 export type ParseResult =
-  | { readonly kind: 'event'; readonly ref: string; readonly refSource: RefSource; readonly commit?: string }
+  | {
+      readonly kind: 'event';
+      readonly ref: string;
+      readonly refSource: RefSource;
+      readonly commit?: string;
+      readonly candidates?: readonly RefCandidate[];
+    }
   | { readonly kind: 'ignored'; readonly reason: string }
   | { readonly kind: 'malformed'; readonly message: string };

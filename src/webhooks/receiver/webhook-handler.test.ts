@@ -192,19 +192,28 @@ describe('WebhookHandler', () => {
     expect(events).toEqual([]);
   });
 
-  it('wrong content types → 415 naming the accepted ones; the generic sender may omit Content-Type', async () => {
-    const { handler } = setup();
-    const form = {
+  it('wrong content types → 415 naming the accepted ones; the generic sender may omit Content-Type or send a form', async () => {
+    const { handler, events } = setup();
+    const text = {
       ...bearer('{"ref":"main"}'),
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${KEY}` },
+      headers: { 'content-type': 'text/plain', authorization: `Bearer ${KEY}` },
     };
-    const response = await handler.handle(form);
+    const response = await handler.handle(text);
     expect(response.status).toBe(415);
     expect(String(response.body.message)).toContain('application/json');
+    const form = {
+      ...text,
+      headers: { ...text.headers, 'content-type': 'application/x-www-form-urlencoded' },
+    };
     const gitlabForm = { ...form, headers: { ...form.headers, 'x-gitlab-event': 'Push Hook' } };
     expect((await handler.handle(gitlabForm)).status).toBe(415);
+    expect(events).toEqual([]);
+    // curl -d without -H: JSON labelled as a form, or ref=<ref>
+    expect((await handler.handle(form)).status).toBe(202);
+    expect((await handler.handle({ ...form, body: Buffer.from('ref=2.0.1') })).status).toBe(202);
     const noType = { ...bearer('{"ref":"main"}'), headers: { authorization: `Bearer ${KEY}` } };
     expect((await handler.handle(noType)).status).toBe(202);
+    expect(events.map((e) => e.ref)).toEqual(['main', '2.0.1', 'main']);
   });
 
   it('an empty secret never authenticates (an empty bearer token must not match it)', async () => {

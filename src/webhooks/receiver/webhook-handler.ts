@@ -12,6 +12,8 @@ import type { WebhookDecision, WebhookEvent, WebhookHeaders } from './webhook-ev
 /** Default body limit: 3 MiB (large GitHub push payloads exceed 1 MiB). */
 export const DEFAULT_BODY_LIMIT_BYTES = 3 * 1024 * 1024;
 const DEFAULT_DELIVERY_CACHE_SIZE = 1024;
+/** Default replay window of timestamped schemes (Standard Webhooks): 5 minutes either way. */
+export const DEFAULT_REPLAY_WINDOW_SECONDS = 300;
 
 export interface WebhookTarget {
   readonly namespace: string;
@@ -32,6 +34,10 @@ export interface WebhookHandlerOptions {
   onAccepted(event: WebhookEvent): Promise<WebhookDecision>;
   readonly bodyLimitBytes?: number;
   readonly deliveryCacheSize?: number;
+  /** How far a signed timestamp may be from this clock, either way. Default 300 s. */
+  readonly replayWindowSeconds?: number;
+  /** The clock timestamps are checked against (tests). Default `Date.now`. */
+  readonly now?: () => number;
   readonly logger: Logger;
 }
 
@@ -68,7 +74,7 @@ export function parseWebhookPath(path: string): WebhookTarget | undefined {
  * HTTP adapter (`createWebhookReceiver`) and tests drive it; it never opens a socket.
  *
  * Order (each step only after the previous passed): route → method → declared size → media type → body
- * size → authentication (against a throwaway key when the target is unknown) → parse → ref rules →
+ * size → authentication (against a throwaway key when the target is unknown) → replay window → parse → ref rules →
  * delivery dedupe → `onAccepted`.
  */
 export class WebhookHandler {
@@ -147,6 +153,12 @@ export class WebhookHandler {
         'request not authenticated: missing or invalid signature or token',
       );
     }
+    const stale = provider.freshness?.(
+      headers,
+      (this.#options.now ?? Date.now)(),
+      this.#options.replayWindowSeconds ?? DEFAULT_REPLAY_WINDOW_SECONDS,
+    );
+    if (stale !== undefined) return failure(401, ReceiverReasons.StaleTimestamp, stale);
     const parsed = provider.parse(request);
     if (parsed.kind === 'malformed')
       return failure(
@@ -155,7 +167,8 @@ export class WebhookHandler {
         `malformed ${provider.name} payload: ${parsed.message}`,
       );
     if (parsed.kind === 'ignored') return { status: 200, body: { accepted: false, reason: parsed.reason } };
-    if (!isValidGitRef(parsed.ref) && !isFullCommitSha(parsed.ref)) {
+    const refs = [parsed.ref, ...(parsed.candidates ?? []).map((c) => c.ref)];
+    if (refs.some((ref) => !isValidGitRef(ref) && !isFullCommitSha(ref))) {
       return failure(
         400,
         ReceiverReasons.InvalidRef,
@@ -170,6 +183,7 @@ export class WebhookHandler {
       refSource: parsed.refSource,
       ...(parsed.commit === undefined ? {} : { commit: parsed.commit }),
       ...(deliveryId === undefined ? {} : { deliveryId }),
+      ...(parsed.candidates === undefined ? {} : { candidates: parsed.candidates }),
     };
     try {
       if (deliveryId === undefined) return await this.#dispatch(event);
@@ -213,8 +227,11 @@ export class WebhookHandler {
       // Thrown so the delivery cache forgets it and a retry is processed again.
       throw err;
     }
-    return decision.accepted
-      ? { status: 202, body: { accepted: true, ref: decision.ref } }
-      : { status: 200, body: { accepted: false, reason: decision.reason } };
+    if (decision.accepted) {
+      const message = decision.message === undefined ? {} : { message: decision.message };
+      return { status: 202, body: { accepted: true, ref: decision.ref, ...message } };
+    }
+    const pinned = decision.pinned === undefined ? {} : { pinned: decision.pinned };
+    return { status: 200, body: { accepted: false, reason: decision.reason, ...pinned } };
   }
 }

@@ -7,6 +7,17 @@ import { WebhookHandler, type WebhookHandlerOptions, type WebhookResponse } from
 /** A node:http request handler. */
 export type WebhookRequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
+/**
+ * How much of a refused body (over the limit, or refused before reading) is read and thrown away before
+ * the answer, so that the client, still sending, receives the status instead of a reset connection
+ * (closing a socket with unread data makes the kernel send a reset). Default 64 MiB.
+ */
+export const DEFAULT_DISCARD_LIMIT_BYTES = 64 * 1024 * 1024;
+
+export interface WebhookReceiverOptions extends WebhookHandlerOptions {
+  readonly discardLimitBytes?: number;
+}
+
 function headersOf(req: IncomingMessage): WebhookHeaders {
   const headers: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -15,26 +26,54 @@ function headersOf(req: IncomingMessage): WebhookHeaders {
   return headers;
 }
 
-/** Reads the body up to `limit` bytes; resolves undefined (and stops reading) when it is larger. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+/**
+ * Reads the rest of a refused request into the void. Resolves `drained` at its end (the answer then goes
+ * out on a connection with nothing unread, and closes cleanly), or `over` once more than `limit` bytes
+ * were thrown away (the answer goes out and the connection is closed: a client that keeps sending
+ * without end does not hold the receiver).
+ */
+function discardRest(req: IncomingMessage, limit: number): Promise<'drained' | 'over'> {
+  if (req.complete) return Promise.resolve('drained');
+  return new Promise((resolve) => {
+    let seen = 0;
+    req.on('data', (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > limit) resolve('over');
+    });
+    req.on('end', () => resolve('drained'));
+    req.on('error', () => resolve('over'));
+    req.on('close', () => resolve('over'));
+    req.resume();
+  });
+}
+
+type BodyRead =
+  | { readonly kind: 'body'; readonly body: Buffer }
+  | { readonly kind: 'too-large'; readonly drained: boolean };
+
+/** Reads the body up to `limit` bytes; past it, stops keeping bytes and discards the rest (bounded). */
+function readBody(req: IncomingMessage, limit: number, discardLimit: number): Promise<BodyRead> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let isOver = false;
-    req.on('data', (chunk: Buffer) => {
-      if (isOver) return;
+    const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > limit) {
-        isOver = true;
-        chunks.length = 0;
-        resolve(undefined);
+      if (size <= limit) {
+        chunks.push(chunk);
         return;
       }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!isOver) resolve(Buffer.concat(chunks));
-    });
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', reject);
+      chunks.length = 0;
+      // discardRest never rejects.
+      void discardRest(req, discardLimit).then((outcome) =>
+        resolve({ kind: 'too-large', drained: outcome === 'drained' }),
+      );
+    };
+    const onEnd = (): void => resolve({ kind: 'body', body: Buffer.concat(chunks) });
+    req.on('data', onData);
+    req.on('end', onEnd);
     req.on('error', reject);
   });
 }
@@ -55,19 +94,25 @@ function send(res: ServerResponse, response: WebhookResponse, closeConnection: b
  * The webhook receiver as a node:http request listener: `POST /webhook/{namespace}/{name}`. The standalone
  * runner and the Kubernetes controller serve the same listener with their own `lookupSecret` and
  * `onAccepted`. Every answer is JSON; no answer contains any part of the request body; secrets and
- * signatures are never logged.
+ * signatures are never logged. The rest of a refused body (too large, wrong route, method or type) is
+ * read and discarded (up to `discardLimitBytes`) before the answer, so the client always receives the
+ * status instead of a reset connection.
  *
  * @example
  * const server = http.createServer(createWebhookReceiver({ lookupSecret, onAccepted, logger }));
  */
-export function createWebhookReceiver(options: WebhookHandlerOptions): WebhookRequestListener {
+export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookRequestListener {
   const handler = new WebhookHandler(options);
+  const discardLimit = options.discardLimitBytes ?? DEFAULT_DISCARD_LIMIT_BYTES;
   const log = options.logger.child({ component: 'receiver' });
   return (req, res) => {
     const reqId = randomUUID();
-    const respond = (response: WebhookResponse, extra: Record<string, unknown> = {}): void => {
-      // A body we stopped reading must not be parsed as the next request: close the connection.
-      send(res, response, response.status === 413);
+    const respond = (
+      response: WebhookResponse,
+      extra: Record<string, unknown> = {},
+      closeConnection = false,
+    ): void => {
+      send(res, response, closeConnection);
       const level = response.status >= 500 ? 'error' : 'info';
       log[level](
         { reqId, status: response.status, error: response.body.error, ...extra },
@@ -78,16 +123,16 @@ export function createWebhookReceiver(options: WebhookHandlerOptions): WebhookRe
       const headers = headersOf(req);
       const pre = handler.preflight(req.method ?? 'GET', req.url ?? '/', headers);
       if (pre.kind === 'respond') {
-        req.resume();
-        respond(pre.response);
+        const outcome = await discardRest(req, discardLimit);
+        respond(pre.response, {}, outcome === 'over');
         return;
       }
-      const body = await readBody(req, handler.bodyLimitBytes);
-      if (body === undefined) {
-        respond(handler.tooLarge(), { provider: pre.provider.name });
+      const read = await readBody(req, handler.bodyLimitBytes, discardLimit);
+      if (read.kind === 'too-large') {
+        respond(handler.tooLarge(), { provider: pre.provider.name }, !read.drained);
         return;
       }
-      const response = await handler.handleBody(pre.target, pre.provider, headers, body);
+      const response = await handler.handleBody(pre.target, pre.provider, headers, read.body);
       respond(response, {
         provider: pre.provider.name,
         namespace: pre.target.namespace,

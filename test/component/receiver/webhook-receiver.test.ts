@@ -88,7 +88,7 @@ describe('webhook receiver over HTTP', () => {
     expect(events).toEqual([]);
   });
 
-  it('a declared Content-Length over the limit → 413 without reading the body', async () => {
+  it('a declared Content-Length over the limit → 413; the body is discarded, never dispatched', async () => {
     const body = JSON.stringify({ ref: 'main', pad: 'x'.repeat(2000) });
     const res = await fetch(`${base}/webhook/site1/proveit-sync`, {
       method: 'POST',

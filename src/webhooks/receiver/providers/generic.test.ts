@@ -42,6 +42,24 @@ describe('generic {"ref"} provider (Argo CD notifications, Kargo http step, scri
     expect(genericProvider.authenticate(badSignatureGoodBearer, KEY)).toBe(false);
   });
 
+  it.each([
+    ['X-Hub-Signature-256 (GitHub-style clients)', 'x-hub-signature-256'],
+    ["X-Signature (Flux notification-controller's generic-hmac)", 'x-signature'],
+  ])('authenticates %s: sha256=<hex HMAC of the raw body>', (_, header) => {
+    const body = '{"ref":"2.0.1"}';
+    const hex = createHmac('sha256', KEY).update(body).digest('hex');
+    expect(genericProvider.authenticate(request(body, { [header]: `sha256=${hex}` }), KEY)).toBe(true);
+    expect(
+      genericProvider.authenticate(request(body, { [header]: `sha256=${hex.toUpperCase()}` }), KEY),
+    ).toBe(true);
+    expect(genericProvider.authenticate(request(`${body}\n`, { [header]: `sha256=${hex}` }), KEY)).toBe(
+      false,
+    );
+    expect(genericProvider.authenticate(request(body, { [header]: hex }), KEY)).toBe(false);
+    const withBearer = request(body, { [header]: 'sha256=00', authorization: 'Bearer shared-webhook-key' });
+    expect(genericProvider.authenticate(withBearer, KEY)).toBe(false);
+  });
+
   it('the Argo CD template body (with extra fields) → explicit ref', () => {
     const argoBody = '{"ref": "2.0.0", "app": "site1-proveit", "revision": "abc"}';
     expect(genericProvider.parse(request(argoBody))).toEqual({

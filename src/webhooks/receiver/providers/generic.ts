@@ -1,39 +1,47 @@
-import { z } from 'zod';
 import { bearerToken, verifyHmacSha256, verifyToken } from '../verify-secret.ts';
-import type { ParseResult, WebhookRequest } from '../webhook-event.ts';
-import { readJsonPayload } from './json-payload.ts';
+import type { WebhookHeaders, WebhookRequest } from '../webhook-event.ts';
+import { parseGenericBody } from './generic-body.ts';
+import { standardWebhooks } from './standard-webhooks.ts';
 import type { WebhookProvider } from './webhook-provider.ts';
 
-const RefBody = z.object({ ref: z.string() });
+/** Hex HMAC-SHA256 signature headers generic senders use, in the order they are looked at. */
+const HMAC_HEADERS = [
+  'x-hub-signature-256', // GitHub-style clients
+  'x-signature-256', // this project's curl recipe
+  'x-signature', // Flux notification-controller `generic-hmac` provider
+] as const;
 
-function parseGeneric(request: WebhookRequest): ParseResult {
-  const payload = readJsonPayload(request, RefBody);
-  if (!payload.ok) return { kind: 'malformed', message: payload.message };
-  const ref = payload.value.ref.trim();
-  // Argo CD renders a missing annotation as "": say so instead of syncing nothing.
-  if (ref === '') return { kind: 'malformed', message: 'ref is empty' };
-  return { kind: 'event', ref, refSource: 'explicit' };
+function authenticateGeneric(request: WebhookRequest, key: Buffer): boolean {
+  if (standardWebhooks.applies(request.headers)) return standardWebhooks.authenticate(request, key);
+  const signed = HMAC_HEADERS.find((h) => request.headers[h] !== undefined);
+  if (signed !== undefined) {
+    return verifyHmacSha256({ key, body: request.body, header: request.headers[signed], prefix: 'sha256=' });
+  }
+  return verifyToken(key, bearerToken(request.headers.authorization));
 }
 
 /**
- * Senders that name the ref to deploy: `{"ref": "<branch|tag|sha>"}` (other fields ignored). This is the
- * body of the Argo CD notification template and the Kargo `http` step in the seed, and of any script.
- * Authentication: `Authorization: Bearer <key>` (Argo CD and Kargo cannot sign), or
- * `X-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>` for senders that can.
- * Delivery ID: `Idempotency-Key`, `X-Delivery-Id` or `X-Request-Id`, when sent.
- * A missing Content-Type is read as JSON (the Kargo `http` step sends none unless told).
+ * Senders that name the ref to deploy: scripts, Argo CD notifications, Kargo steps, Flux
+ * `generic`/`generic-hmac` alerts (bodies: see `generic-body.ts`).
+ * Authentication, first scheme present wins (a signature header is never bypassed by a bearer token):
+ * Standard Webhooks (`webhook-id`/`-timestamp`/`-signature`), then `X-Hub-Signature-256`,
+ * `X-Signature-256` or `X-Signature` carrying `sha256=<hex HMAC-SHA256 of the raw body>`, then
+ * `Authorization: Bearer <key>` (Argo CD and Kargo cannot sign).
+ * Delivery ID: `webhook-id`, `Idempotency-Key`, `X-Delivery-Id` or `X-Request-Id`, when sent.
+ * A missing Content-Type is read as JSON (the Kargo `http` step sends none unless told); curl's default
+ * `application/x-www-form-urlencoded` is read as JSON when the body is JSON, else as `ref=<ref>`.
  */
 export const genericProvider: WebhookProvider = {
   name: 'generic',
   matches: () => true,
-  mediaTypes: ['application/json', ''],
-  authenticate: (request: WebhookRequest, key: Buffer) => {
-    const signature = request.headers['x-signature-256'];
-    if (signature !== undefined) {
-      return verifyHmacSha256({ key, body: request.body, header: signature, prefix: 'sha256=' });
-    }
-    return verifyToken(key, bearerToken(request.headers.authorization));
-  },
-  parse: parseGeneric,
-  deliveryId: (headers) => headers['idempotency-key'] ?? headers['x-delivery-id'] ?? headers['x-request-id'],
+  mediaTypes: ['application/json', 'application/x-www-form-urlencoded', ''],
+  authenticate: authenticateGeneric,
+  freshness: (headers, nowMs, windowSeconds) =>
+    standardWebhooks.applies(headers) ? standardWebhooks.freshness(headers, nowMs, windowSeconds) : undefined,
+  parse: parseGenericBody,
+  deliveryId: (headers: WebhookHeaders) =>
+    standardWebhooks.deliveryId(headers) ??
+    headers['idempotency-key'] ??
+    headers['x-delivery-id'] ??
+    headers['x-request-id'],
 };

@@ -3,6 +3,7 @@ import { verifyToken } from '../verify-secret.ts';
 import type { ParseResult, WebhookRequest } from '../webhook-event.ts';
 import { parseFullRef } from './github-style-events.ts';
 import { isZeroCommit, readJsonPayload, reportedCommit } from './json-payload.ts';
+import { standardWebhooks } from './standard-webhooks.ts';
 import type { WebhookProvider } from './webhook-provider.ts';
 
 const GitlabPayload = z.object({
@@ -39,14 +40,21 @@ function parseGitlab(request: WebhookRequest): ParseResult {
 }
 
 /**
- * GitLab: `X-Gitlab-Event` (Push Hook, Tag Push Hook, Release Hook), `X-Gitlab-Token: <secret token>`
- * compared as a whole, `X-Gitlab-Event-UUID` per delivery. Deleted refs (after = 000…) are ignored.
+ * GitLab: `X-Gitlab-Event` (Push Hook, Tag Push Hook, Release Hook), `X-Gitlab-Event-UUID` per delivery.
+ * Authentication: the signing token (Standard Webhooks: `webhook-id`, `webhook-timestamp`,
+ * `webhook-signature: v1,<base64>`, replay window) when GitLab sends it — then the secret token is not
+ * looked at — else `X-Gitlab-Token: <secret token>` compared as a whole. Deleted refs are ignored.
  */
 export const gitlabProvider: WebhookProvider = {
   name: 'gitlab',
   matches: (headers) => headers['x-gitlab-event'] !== undefined,
   mediaTypes: ['application/json'],
-  authenticate: (request, key) => verifyToken(key, request.headers['x-gitlab-token']),
+  authenticate: (request, key) =>
+    standardWebhooks.applies(request.headers)
+      ? standardWebhooks.authenticate(request, key)
+      : verifyToken(key, request.headers['x-gitlab-token']),
+  freshness: (headers, nowMs, windowSeconds) =>
+    standardWebhooks.applies(headers) ? standardWebhooks.freshness(headers, nowMs, windowSeconds) : undefined,
   parse: parseGitlab,
-  deliveryId: (headers) => headers['x-gitlab-event-uuid'],
+  deliveryId: (headers) => headers['x-gitlab-event-uuid'] ?? standardWebhooks.deliveryId(headers),
 };

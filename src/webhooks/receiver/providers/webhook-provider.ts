@@ -12,6 +12,12 @@ export interface WebhookProvider {
   readonly mediaTypes: readonly string[];
   /** True when the request carries valid credentials for `key`. Constant time in the secret. */
   authenticate(request: WebhookRequest, key: Buffer): boolean;
+  /**
+   * For schemes with a signed timestamp: why the delivery is outside the replay window (`windowSeconds`
+   * either way of `nowMs`), or undefined when it is inside (or the scheme has no timestamp). Asked only
+   * after `authenticate` passed, so only a key holder learns it.
+   */
+  freshness?(headers: WebhookHeaders, nowMs: number, windowSeconds: number): string | undefined;
   /** Parses an authenticated body into the ref to sync, an ignore reason, or why it is malformed. */
   parse(request: WebhookRequest): ParseResult;
   /** The sender's per-delivery ID, used to answer repeated deliveries idempotently. */
