@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { IgnitionSyncAnnotations } from '../api/index.ts';
+import type { KubeClient } from '../kube/index.ts';
+import { createSilentLogger } from '../observability/index.ts';
 import type { WebhookEvent } from '../webhooks/index.ts';
-import { planRequestAnnotations } from './webhook-requests.ts';
+import type { IgnitionSyncObject } from './objects.ts';
+import type { WebhookKeys } from './webhook-keys.ts';
+import { createWebhookRequests, planRequestAnnotations } from './webhook-requests.ts';
 
 const event: WebhookEvent = {
   namespace: 'site1',
@@ -40,5 +44,65 @@ describe('planRequestAnnotations', () => {
     );
     expect(plan.metadata.annotations).not.toHaveProperty(IgnitionSyncAnnotations.requestedRef);
     expect(plan.metadata.annotations[IgnitionSyncAnnotations.requestedAt]).toBe(AT);
+  });
+});
+
+describe('createWebhookRequests: the pin rule in the controller', () => {
+  const pinned = {
+    apiVersion: 'sync.ignition.io/v1alpha1',
+    kind: 'IgnitionSync',
+    metadata: {
+      name: 'plant',
+      namespace: 'site1',
+      annotations: {
+        [IgnitionSyncAnnotations.requestedRef]: '2.0.1',
+        [IgnitionSyncAnnotations.requestedAt]: AT,
+        [IgnitionSyncAnnotations.requestedBy]: 'webhook/kargo',
+      },
+    },
+    spec: {
+      git: { repo: 'https://git.example.com/plant.git', ref: 'main' },
+      webhook: { enabled: true, secretRef: { name: 'hook', key: 'key' } },
+    },
+  } as unknown as IgnitionSyncObject;
+
+  /** The receiver side with the apiserver seam recording the patches it would send. */
+  function requestsFor(obj: IgnitionSyncObject) {
+    const patches: unknown[] = [];
+    const client = {
+      request: async (r: { body?: unknown }) => {
+        patches.push(r.body);
+        return {};
+      },
+    } as unknown as KubeClient;
+    const requests = createWebhookRequests({
+      client,
+      keys: {} as WebhookKeys,
+      lookup: () => obj,
+      logger: createSilentLogger(),
+      now: () => new Date(AT),
+    });
+    return { patches, onAccepted: requests.onAccepted };
+  }
+
+  it('a push to spec branch while pinned changes nothing and says who pinned it and how to clear it', async () => {
+    const { patches, onAccepted } = requestsFor(pinned);
+    const decision = await onAccepted({ ...event, ref: 'refs/heads/main', refSource: 'branch' });
+    expect(decision).toMatchObject({
+      accepted: false,
+      pinned: { ref: '2.0.1', requestedBy: 'webhook/kargo', requestedAt: AT },
+    });
+    expect(decision.accepted === false ? decision.reason : '').toContain('2.0.1');
+    expect(patches).toEqual([]);
+  });
+
+  it('asking for spec own ref clears the pin (the annotation is removed)', async () => {
+    const { patches, onAccepted } = requestsFor(pinned);
+    const decision = await onAccepted({ ...event, ref: 'main', refSource: 'explicit' });
+    expect(decision.accepted).toBe(true);
+    expect(patches).toHaveLength(1);
+    expect(patches[0]).toMatchObject({
+      metadata: { annotations: { [IgnitionSyncAnnotations.requestedRef]: null } },
+    });
   });
 });

@@ -71,8 +71,23 @@ export function createWebhookRequests(
       }
       const { obj, spec } = target;
       if (spec.paused) return { accepted: false, reason: 'IgnitionSync is paused' };
-      const followed = effectiveRef(spec.git.ref, obj.metadata.annotations);
-      const action = decideWebhookAction(event, followed.ref);
+      const annotations = obj.metadata.annotations;
+      const followed = effectiveRef(spec.git.ref, annotations);
+      // The pin rule (src/webhooks/README.md): a requested ref pins the IgnitionSync; the decision names it.
+      const pin =
+        followed.source === 'requested'
+          ? {
+              ref: followed.ref,
+              requestedBy: annotations?.[IgnitionSyncAnnotations.requestedBy] ?? 'a webhook',
+              requestedAt: annotations?.[IgnitionSyncAnnotations.requestedAt] ?? 'an unknown time',
+            }
+          : undefined;
+      const action = decideWebhookAction(event, {
+        key: `${event.namespace}/${event.name}`,
+        specRef: spec.git.ref,
+        specRepo: spec.git.repo,
+        pin,
+      });
       options.logger.info(
         {
           namespace: event.namespace,
@@ -84,7 +99,9 @@ export function createWebhookRequests(
         'webhook event',
       );
       if (action.kind === 'ignore') return action.decision;
-      const patch = planRequestAnnotations(event, action.requestRef, spec.git.ref, now().toISOString());
+      // Unpinning is a request for spec's own ref, which the patch turns into removing the annotation.
+      const requestRef = action.kind === 'unpin' ? spec.git.ref : action.requestRef;
+      const patch = planRequestAnnotations(event, requestRef, spec.git.ref, now().toISOString());
       try {
         await options.client.request({
           method: 'PATCH',
