@@ -26,6 +26,22 @@ describe('ignition-sync controller (flags)', () => {
     expect(missing.stderr).toMatch(/reading the kubeconfig failed/);
   });
 
+  it('refuses lease timings that are not durations or not ordered retry < renew < lease (exit 2)', async () => {
+    const bad = await controller(['--lease-duration', 'soon', '--kubeconfig', '/x']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--lease-duration: "soon" is not a duration like 15s/);
+    const unordered = await controller([
+      '--lease-duration',
+      '5s',
+      '--renew-deadline',
+      '10s',
+      '--kubeconfig',
+      '/x',
+    ]);
+    expect(unordered.code).toBe(2);
+    expect(unordered.stderr).toMatch(/--retry-period < --renew-deadline < --lease-duration/);
+  });
+
   it('rejects an unknown log level before starting', async () => {
     expect((await controller(['--log-level', 'loud'])).code).toBe(2);
   });

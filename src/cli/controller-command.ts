@@ -1,6 +1,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
+import { parseDurationMs } from '../api/index.ts';
 import { defaultIdentity, type ListenAddress, runController } from '../controller/index.ts';
-import { toOperatorError } from '../errors.ts';
+import { OperatorError, toOperatorError } from '../errors.ts';
 import { createLogger } from '../observability/index.ts';
 import { CliReasons, ControllerReasons } from '../reasons/index.ts';
 import { parseListenAddress } from '../standalone/index.ts';
@@ -21,7 +22,43 @@ interface ControllerFlags {
   readonly leaseNamespace: string;
   readonly leaderElectionId: string;
   readonly identity?: string;
+  readonly leaseDuration: string;
+  readonly renewDeadline: string;
+  readonly retryPeriod: string;
   readonly logLevel?: string;
+}
+
+/** The Lease timings (Go durations, as client-go takes them), checked: renew deadline < lease duration. */
+function leaseTimings(flags: ControllerFlags): {
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+} {
+  const leaseDurationMs = durationFlag('--lease-duration', flags.leaseDuration);
+  const renewDeadlineMs = durationFlag('--renew-deadline', flags.renewDeadline);
+  const retryPeriodMs = durationFlag('--retry-period', flags.retryPeriod);
+  if (!(retryPeriodMs < renewDeadlineMs && renewDeadlineMs < leaseDurationMs)) {
+    throw new OperatorError(
+      ControllerReasons.ControllerConfigInvalid,
+      'leader election needs --retry-period < --renew-deadline < --lease-duration',
+      { kind: 'stalling' },
+    );
+  }
+  return { leaseDurationMs, renewDeadlineMs, retryPeriodMs };
+}
+
+function durationFlag(name: string, text: string): number {
+  const ms = parseDurationMs(text);
+  if (ms === undefined || ms <= 0) {
+    throw new OperatorError(
+      ControllerReasons.ControllerConfigInvalid,
+      `${name}: ${JSON.stringify(text)} is not a duration like 15s`,
+      {
+        kind: 'stalling',
+      },
+    );
+  }
+  return ms;
 }
 
 /** `ignition-sync controller`: the Kubernetes controller process (src/controller). */
@@ -53,6 +90,17 @@ export const registerControllerCommand: RegisterCommand = (program, ctx) => {
     .option('--no-leader-elect', 'reconcile without a Lease (one replica only)')
     .option('--lease-namespace <ns>', 'namespace of the leader-election Lease', 'ignition-sync-system')
     .option('--leader-election-id <name>', 'name of the leader-election Lease', 'ignition-sync-controller')
+    .option(
+      '--lease-duration <duration>',
+      'how long a standby waits on an unrenewed Lease before taking over',
+      '15s',
+    )
+    .option(
+      '--renew-deadline <duration>',
+      'how long the leader keeps trying to renew before stepping down',
+      '10s',
+    )
+    .option('--retry-period <duration>', 'how often candidates retry and the leader renews', '2s')
     .option('--identity <id>', 'leader-election identity (default: <hostname>_<pid>)')
     .addOption(logLevelOption('log level (default: info)'))
     .action(async (flags: ControllerFlags) => {
@@ -77,6 +125,13 @@ export const registerControllerCommand: RegisterCommand = (program, ctx) => {
       }
       if ((flags.certFile === undefined) !== (flags.keyFile === undefined)) {
         invalid('--cert-file and --key-file go together');
+        return;
+      }
+      let timings: ReturnType<typeof leaseTimings> | undefined;
+      try {
+        timings = flags.leaderElect ? leaseTimings(flags) : undefined;
+      } catch (e: unknown) {
+        invalid(toOperatorError(e, ControllerReasons.ControllerConfigInvalid).message);
         return;
       }
       const kubeConfig = new KubeConfig();
@@ -108,6 +163,7 @@ export const registerControllerCommand: RegisterCommand = (program, ctx) => {
                 namespace: flags.leaseNamespace,
                 name: flags.leaderElectionId,
                 identity: flags.identity ?? defaultIdentity(),
+                ...timings,
               }
             : undefined,
           pathEnv: io.env.PATH,

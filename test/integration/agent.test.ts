@@ -725,7 +725,7 @@ describe('ignition-sync agent on the real apiserver', () => {
     await reportWhere(g, first, 'Synced at v2', (r) => r.syncStatus === 'Synced' && r.commit === commits.v2);
 
     // A slow gateway scan and thousands of files: the kill lands inside the sync.
-    await g.control.setScanBehaviour({ durationMs: 4_000 });
+    await g.control.setScanBehaviour({ durationMs: 1_000 });
     const from = g.reports.length;
     await publish(g, 'plant', desiredState(g, 'plant', commits.big, 'big', { site: siteProfile() }));
     await reportWhere(

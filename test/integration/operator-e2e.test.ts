@@ -175,6 +175,13 @@ function startController(
       cert.certFile,
       '--key-file',
       cert.keyFile,
+      // Short Lease timings so the standby takes over in seconds after the leader is killed.
+      '--lease-duration',
+      '4s',
+      '--renew-deadline',
+      '3s',
+      '--retry-period',
+      '500ms',
       '--log-level',
       'debug',
     ],
