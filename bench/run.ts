@@ -50,6 +50,20 @@ const { values } = parseArgs({
   },
 });
 
+// The baselines are real tools: without them the benchmark would fail minutes in with ENOENT.
+for (const [tool, pkg] of [
+  ['rsync', 'rsync'],
+  ['git', 'git'],
+] as const) {
+  const found = (process.env.PATH ?? '').split(':').some((dir) => dir !== '' && existsSync(join(dir, tool)));
+  if (!found) {
+    process.stderr.write(
+      `bench: ${tool} not found (a baseline needs it): install it with \`sudo apt-get install ${pkg}\`\n`,
+    );
+    process.exit(1);
+  }
+}
+
 const quick = values.quick === true;
 const sizeList = values.sizes ?? (quick ? '2k' : '2k,20k,100k');
 const sizes = sizeList === 'none' ? [] : sizeList.split(',').map(parseSize);
