@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { ReceiverReasons } from '../../reasons/index.ts';
 import type { WebhookHeaders } from './webhook-event.ts';
 import { WebhookHandler, type WebhookHandlerOptions, type WebhookResponse } from './webhook-handler.ts';
@@ -78,7 +79,28 @@ function readBody(req: IncomingMessage, limit: number, discardLimit: number): Pr
   });
 }
 
+/** How long a closing connection keeps reading what the client still sends, so the answer is not lost. */
+const LINGER_MS = 2_000;
+
+/**
+ * Closes like a careful HTTP server (a "lingering close"): send FIN after the answer but keep reading (and
+ * discarding) what the client is still sending for a moment. Closing a socket with unread input makes the
+ * kernel send RST, and a client that receives RST may drop the answer still unread in its buffer — it then
+ * sees a reset instead of the 413.
+ */
+function lingerOnClose(socket: Socket): void {
+  socket.destroySoon = () => {
+    socket.end();
+    socket.resume();
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    timer.unref();
+    socket.once('end', () => socket.destroy());
+    socket.once('close', () => clearTimeout(timer));
+  };
+}
+
 function send(res: ServerResponse, response: WebhookResponse, closeConnection: boolean): void {
+  if (closeConnection) lingerOnClose(res.req.socket);
   const payload = JSON.stringify(response.body);
   res.writeHead(response.status, {
     'content-type': 'application/json',
