@@ -11,7 +11,9 @@ import { parseAllDocuments } from 'yaml';
 import {
   AgentDefaults,
   ControllerPaths,
+  desiredStateName,
   gatewayReportName,
+  IGNITION_SYNC_FINALIZER,
   type IgnitionSyncStatus,
 } from '../../src/api/index.ts';
 import { type GatewaySimulator, startGatewaySimulator } from '../../src/ignition/simulator/index.ts';
@@ -87,6 +89,22 @@ async function secret(namespace: string, name: string, stringData: Record<string
     method: 'POST',
     path: collectionPath({ apiVersion: 'v1', plural: 'secrets', namespace }),
     body: { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, stringData },
+  });
+}
+
+/**
+ * Creates the IgnitionSync and waits until the controller has seen it (its finalizer is on). The admission
+ * webhook looks IgnitionSyncs up in the controller's cache: a pod created before the cache knows its
+ * IgnitionSync is admitted without the agent (annotated `injection-skipped`), so a GitOps tool should apply
+ * IgnitionSyncs in an earlier wave than the gateway pods.
+ */
+async function createIgnitionSync(namespace: string, obj: KubeObject): Promise<void> {
+  await create(namespace, obj);
+  await waitFor(`the controller saw ${namespace}/${obj.metadata.name}`, async () => {
+    const igs = await client.get<{ metadata: { finalizers?: string[] } }>(
+      objectPath({ ...IGS, namespace, name: obj.metadata.name }),
+    );
+    return igs.metadata.finalizers?.includes(IGNITION_SYNC_FINALIZER) === true;
   });
 }
 
@@ -271,7 +289,7 @@ describe('operator end to end', () => {
     const ns = await createTestNamespace(client, 'inject');
     const [sync] = await seedDocuments('my-sync.yaml');
     if (sync === undefined) throw new Error('no my-sync seed');
-    await create(ns, sync);
+    await createIgnitionSync(ns, sync);
     const annotated = (await create(
       ns,
       gatewayPod('gw', {
@@ -300,7 +318,7 @@ describe('operator end to end', () => {
     });
     await secret(ns, 'sync-webhook-secret', { 'hmac-key': WEBHOOK_KEY });
     await secret(ns, 'ignition-api-key', { apiKey: API_TOKEN });
-    await create(ns, sync);
+    await createIgnitionSync(ns, sync);
     for (const profile of await seedDocuments('proveit-profiles.yaml')) await create(ns, profile);
     const gateways = await Promise.all(
       [
@@ -366,7 +384,7 @@ describe('operator end to end', () => {
       'ssh-privatekey': await readFile(ssh.clientKey.privateKeyFile, 'utf8'),
     });
     await secret(ns, 'ignition-api-key', { apiKey: API_TOKEN });
-    await create(ns, sync);
+    await createIgnitionSync(ns, sync);
     for (const profile of await seedDocuments('demo-profiles.yaml')) await create(ns, profile);
     const replicas = await Promise.all(
       [0, 1, 2, 3, 4].map((i) =>
@@ -405,7 +423,7 @@ describe('operator end to end', () => {
     (sync.spec.git as Record<string, unknown>).repo = http.url('single');
     await secret(ns, 'git-token', { token: GIT_TOKEN });
     await secret(ns, 'ignition-api-key', { apiKey: API_TOKEN });
-    await create(ns, sync);
+    await createIgnitionSync(ns, sync);
     const gw = await startGateway(
       ns,
       gatewayPod('gateway-0', {
@@ -433,7 +451,7 @@ describe('operator end to end', () => {
     await secret(ns, 'git-token', { token: GIT_TOKEN });
     await secret(ns, 'hook', { key: WEBHOOK_KEY });
     await secret(ns, 'ignition-api-key', { apiKey: API_TOKEN });
-    await create(ns, sync);
+    await createIgnitionSync(ns, sync);
     const gws = await Promise.all(
       [0, 1, 2].map((i) =>
         startGateway(
@@ -463,13 +481,30 @@ describe('operator end to end', () => {
 
     const second = await repo.commit({ 'projects/app/project.json': '{"v":2}\n' });
     await repo.tag('1.0.1', second);
-    // The standby receives the webhook (every replica serves the receiver); the leader dies before it can act.
+    // The leader accepts the webhook and publishes the new commit; it is killed while the agents roll it out.
+    expect((await postWebhook(webhookBase, ns, 'my-sync', '1.0.1')).status).toBe(202);
+    const desiredPath = objectPath({
+      apiVersion: 'v1',
+      plural: 'configmaps',
+      namespace: ns,
+      name: desiredStateName('my-sync'),
+    });
+    await waitFor('the leader published 1.0.1', async () => {
+      const cm = await client.get<{ data?: Record<string, string> }>(desiredPath);
+      return (JSON.parse(cm.data?.['desired.json'] ?? '{}') as { commit?: string }).commit === second;
+    });
     leader.child.kill('SIGKILL');
     await leader.exited;
-    expect((await postWebhook(b.webhook, ns, 'my-sync', '1.0.1')).status).toBe(202);
     await standby.waitForLog('leading', (l) => /leading|leader/i.test(String(l.msg)), 60_000);
+    // The new leader finishes the rollout: every gateway reported at the new commit, none half-synced.
     await waitAllSynced(ns, 'my-sync', second, 3);
-    for (const g of gws)
+    expect(b.webhook).not.toBe(webhookBase);
+    for (const g of gws) {
       expect(await readFile(join(g.dataDir, 'projects/app/project.json'), 'utf8')).toBe('{"v":2}\n');
+      const state = JSON.parse(
+        await readFile(join(g.dataDir, '.ignition-sync/state.json'), 'utf8'),
+      ) as object;
+      expect(state).toMatchObject({ phase: 'applied', commit: second });
+    }
   });
 });
