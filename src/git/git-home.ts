@@ -1,4 +1,4 @@
-import { access, chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, lstat, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
@@ -129,8 +129,46 @@ async function findNssWrapper(explicit: string | null | undefined): Promise<stri
   return undefined;
 }
 
+const HOME_PREFIX = 'ignition-sync-git-';
+const HOME_NAME = /^ignition-sync-git-(\d+)-/;
+
+/** Whether a process with this pid exists (EPERM: it does, under another user). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e: unknown) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the git homes that killed processes left behind (`kill -9` skips `dispose()`): they hold copies of
+ * SSH keys. A home is named after the pid that made it; only homes of processes that no longer exist and that
+ * belong to this user are removed.
+ */
+export async function removeAbandonedHomes(tmpDir: string): Promise<string[]> {
+  const removed: string[] = [];
+  const entries = await readdir(tmpDir, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    const pid = Number(HOME_NAME.exec(entry.name)?.[1] ?? Number.NaN);
+    if (!entry.isDirectory() || Number.isNaN(pid) || pid === process.pid || isAlive(pid)) continue;
+    const path = join(tmpDir, entry.name);
+    const owner = await lstat(path).then(
+      (st) => st.uid,
+      () => undefined,
+    );
+    if (owner === undefined || owner !== process.getuid?.()) continue;
+    await rm(path, { recursive: true, force: true });
+    removed.push(path);
+  }
+  return removed;
+}
+
 async function createHome(options: GitHomeOptions): Promise<GitHomeState> {
-  const root = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'ignition-sync-git-'));
+  const tmp = options.tmpDir ?? tmpdir();
+  await removeAbandonedHomes(tmp);
+  const root = await mkdtemp(join(tmp, `${HOME_PREFIX}${process.pid}-`));
   await chmod(root, 0o700);
   const home = join(root, 'home');
   await mkdir(home, { mode: 0o700 });
