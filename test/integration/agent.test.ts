@@ -370,6 +370,21 @@ async function reportWhere(
   }
 }
 
+/** Publishes a desired state and waits for the agent's first Synced report at its commit after that. */
+async function publishAndAwaitSynced(
+  g: Gateway,
+  agent: Agent,
+  crName: string,
+  desired: DesiredState,
+  what: string,
+): Promise<GatewayReport> {
+  const from = g.reports.length;
+  await publish(g, crName, desired);
+  return reportWhere(g, agent, what, (r) => r.syncStatus === 'Synced' && r.commit === desired.commit, {
+    from,
+  });
+}
+
 async function listFiles(dir: string, under = dir): Promise<string[]> {
   const out: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -494,14 +509,12 @@ describe('ignition-sync agent on the real apiserver', () => {
 
     // Publishing an older commit moves the gateway back. (Whether the report names it MovedToOlderCommit
     // depends on committer times, which the fixture's commits share to the second: unit-tested instead.)
-    const back = g.reports.length;
-    await publish(g, 'plant', desiredState(g, 'plant', commits.v1, 'v1', { site: siteProfile() }));
-    const older = await reportWhere(
+    const older = await publishAndAwaitSynced(
       g,
       agent,
+      'plant',
+      desiredState(g, 'plant', commits.v1, 'v1', { site: siteProfile() }),
       'Synced back at v1',
-      (r) => r.syncStatus === 'Synced' && r.commit === commits.v1,
-      { from: back },
     );
     expect(older).toMatchObject({ filesAdded: 1, filesModified: 1, filesDeleted: 1 });
     expect(await exists(join(g.dataDir, 'projects/Old/project.json'))).toBe(true);
@@ -549,14 +562,12 @@ describe('ignition-sync agent on the real apiserver', () => {
     expect(await exists(join(g.dataDir, 'projects/Demo'))).toBe(false);
     expect(await g.control.tripwires()).toMatchObject({ ok: true });
 
-    const before = g.reports.length;
-    await publish(g, 'area', desiredState(g, 'area', commits.sub, 'main', {}));
-    await reportWhere(
+    await publishAndAwaitSynced(
       g,
       agent,
+      'area',
+      desiredState(g, 'area', commits.sub, 'main', {}),
       'Synced at sub',
-      (r) => r.syncStatus === 'Synced' && r.commit === commits.sub,
-      { from: before },
     );
     expect(
       await exists(join(g.dataDir, 'projects/Area/com.inductiveautomation.perspective/views/Sub/view.json')),
@@ -575,28 +586,20 @@ describe('ignition-sync agent on the real apiserver', () => {
       path: reportPath,
       body: { metadata: { annotations: { 'example.com/touched': 'yes' } } },
     });
-    let from = g.reports.length;
-    await publish(g, 'area', desiredState(g, 'area', commits.v1, 'v1', {}));
-    await reportWhere(
+    await publishAndAwaitSynced(
       g,
       agent,
+      'area',
+      desiredState(g, 'area', commits.v1, 'v1', {}),
       'Synced at v1 after a conflict',
-      (r) => r.syncStatus === 'Synced' && r.commit === commits.v1,
-      {
-        from,
-      },
     );
     await client.request({ method: 'DELETE', path: reportPath });
-    from = g.reports.length;
-    await publish(g, 'area', desiredState(g, 'area', commits.sub, 'main', {}));
-    await reportWhere(
+    await publishAndAwaitSynced(
       g,
       agent,
+      'area',
+      desiredState(g, 'area', commits.sub, 'main', {}),
       'Synced at sub after a delete',
-      (r) => r.syncStatus === 'Synced' && r.commit === commits.sub,
-      {
-        from,
-      },
     );
     const recreated = await client.get<{ metadata: { ownerReferences: { uid: string }[] } }>(reportPath);
     expect(recreated.metadata.ownerReferences.map((o) => o.uid)).toEqual([g.podUid]);
@@ -701,16 +704,12 @@ describe('ignition-sync agent on the real apiserver', () => {
 
     // The gateway started: the next commit is a live sync with its scan.
     await g.sim.setListening(true);
-    const from = g.reports.length;
-    await publish(g, 'plant', desiredState(g, 'plant', commits.v2, 'v2', { site: siteProfile() }));
-    const live = await reportWhere(
+    const live = await publishAndAwaitSynced(
       g,
       agent,
+      'plant',
+      desiredState(g, 'plant', commits.v2, 'v2', { site: siteProfile() }),
       'Synced at v2',
-      (r) => r.syncStatus === 'Synced' && r.commit === commits.v2,
-      {
-        from,
-      },
     );
     expect(live.scans).toEqual(['projects']);
     expect((await g.control.scans()).filter((s) => s.trigger === 'api').map((s) => [s.kind, s.torn])).toEqual(
