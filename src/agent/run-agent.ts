@@ -6,7 +6,13 @@ import { desiredStateName } from '../api/index.ts';
 import type { CycleTimeouts, SyncEngine } from '../gateway-sync/index.ts';
 import { GitClient } from '../git/index.ts';
 import { type Clock, createHealthHandler, Informer, KubeClient } from '../kube/index.ts';
-import type { Logger } from '../observability/index.ts';
+import {
+  answerMetrics,
+  createMetricsRegistry,
+  IgnitionSyncMetrics,
+  isMetricsRequest,
+  type Logger,
+} from '../observability/index.ts';
 import type { AgentConfig } from './agent-config.ts';
 import type { ConfigMap } from './kube-objects.ts';
 import type { ListenAddress } from './listen-address.ts';
@@ -20,7 +26,7 @@ export interface RunAgentOptions extends AgentConfig {
   readonly signal: AbortSignal;
   /** PATH for git and ssh. */
   readonly pathEnv?: string | undefined;
-  /** Serve `/healthz` and `/readyz` here. */
+  /** Serve `/healthz`, `/readyz` and `/metrics` here. */
   readonly probeListen?: ListenAddress | undefined;
   /** Called once the probe server is bound (tests read the port). */
   readonly onProbeListening?: ((address: AddressInfo) => void) | undefined;
@@ -29,6 +35,8 @@ export interface RunAgentOptions extends AgentConfig {
   readonly verifyIntervalMs?: number | undefined;
   readonly timeouts?: CycleTimeouts | undefined;
   readonly engine?: SyncEngine | undefined;
+  /** Served at `/metrics` (default: a fresh registry). */
+  readonly metrics?: IgnitionSyncMetrics | undefined;
 }
 
 /** The exit code of `ignition-sync agent`: 0 after a requested stop. */
@@ -69,7 +77,9 @@ export async function runAgent(options: RunAgentOptions): Promise<number> {
     tmpDir: settings.workDir,
     ...(options.pathEnv === undefined ? {} : { pathEnv: options.pathEnv }),
   });
+  const metrics = options.metrics ?? new IgnitionSyncMetrics(createMetricsRegistry());
   const agent = new SyncAgent({
+    metrics,
     identity,
     settings,
     client,
@@ -96,7 +106,7 @@ export async function runAgent(options: RunAgentOptions): Promise<number> {
   let server: Server | undefined;
   try {
     if (options.probeListen !== undefined) {
-      server = await listenProbes(options.probeListen, agent, informer);
+      server = await listenProbes(options.probeListen, { agent, informer, metrics });
       const address = server.address() as AddressInfo;
       logger.info({ address: `${address.address}:${address.port}` }, 'probe server listening');
       options.onProbeListening?.(address);
@@ -122,16 +132,22 @@ export async function runAgent(options: RunAgentOptions): Promise<number> {
   }
 }
 
+/** `/healthz`, `/readyz` (the initial-sync gate: `SyncAgent.isReady`) and `/metrics`. */
 function listenProbes(
   address: ListenAddress,
-  agent: SyncAgent,
-  informer: { hasSynced(): boolean },
+  parts: {
+    readonly agent: SyncAgent;
+    readonly informer: { hasSynced(): boolean };
+    readonly metrics: IgnitionSyncMetrics;
+  },
 ): Promise<Server> {
-  const server = createServer(
-    createHealthHandler({
-      liveness: { agent: () => true },
-      readiness: { desiredStateWatched: () => informer.hasSynced(), synced: () => agent.isReady() },
-    }),
+  const { agent, informer, metrics } = parts;
+  const health = createHealthHandler({
+    liveness: { agent: () => true },
+    readiness: { desiredStateWatched: () => informer.hasSynced(), initialSync: () => agent.isReady() },
+  });
+  const server = createServer((req, res) =>
+    isMetricsRequest(req) ? answerMetrics(metrics, res) : health(req, res),
   );
   return new Promise((resolve, reject) => {
     server.once('error', reject);

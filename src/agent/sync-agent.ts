@@ -19,7 +19,7 @@ import {
   systemClock,
   type TimerHandle,
 } from '../kube/index.ts';
-import type { Logger } from '../observability/index.ts';
+import type { IgnitionSyncMetrics, Logger } from '../observability/index.ts';
 import { AgentReasons } from '../reasons/index.ts';
 import { readAppliedState } from '../sync/index.ts';
 import type { AgentIdentity, AgentSettings } from './agent-config.ts';
@@ -54,7 +54,12 @@ export interface SyncAgentOptions {
   /** Deadlines and poll interval of the gateway cycle's waits. */
   readonly timeouts?: CycleTimeouts | undefined;
   readonly engine?: SyncEngine | undefined;
+  /** `ignition_sync_sync_duration_seconds` and `ignition_sync_sync_results_total` of this gateway. */
+  readonly metrics?: IgnitionSyncMetrics | undefined;
 }
+
+/** Why the initial-sync gate opened (logged once). */
+type StartupDecision = 'synced' | 'held' | 'last-good-state';
 
 const DEFAULT_VERIFY_MS = 10 * 60_000;
 
@@ -85,9 +90,8 @@ export class SyncAgent {
   #latest: ConfigMap | undefined;
   #latestKey: string | undefined;
   #timer: TimerHandle | undefined;
-  #desiredCommit: string | undefined;
-  /** The desired commit whose sync finished Synced (or was held: paused, dry run) in this process. */
-  #readyCommit: string | undefined;
+  /** The initial-sync gate opened (see `isReady`); it never closes again in this process. */
+  #startup: StartupDecision | undefined;
   /** The last Synced report: what is re-written when the gateway is already at the commit. */
   #lastSynced: GatewayReport | undefined;
   #firstSync = true;
@@ -126,11 +130,29 @@ export class SyncAgent {
   }
 
   /**
-   * The first sync of the current desired commit finished Synced in this process (or the gateway is held by
-   * pause or dry run: pausing must not keep a gateway pod from starting). The agent's `/readyz`.
+   * The initial sync is done, or the agent decided the gateway may start without it: the agent's `/readyz`,
+   * the injected sidecar's startup probe (the kubelet starts the gateway container only after it passed).
+   * It opens once, when the first sync of a published desired state finished Synced; when the gateway is
+   * held (pause, dry run: holding must never keep a gateway pod from starting); or when that sync failed but
+   * the data dir already holds a completely applied commit (the gateway starts on its last good state and
+   * the agent keeps retrying). It stays closed while no desired state is published, the desired state is
+   * invalid, or the first sync failed with nothing applied yet (the gateway would start on an empty data
+   * dir). Once open it stays open: a later rollout never makes the pod look unstarted.
    */
   isReady(): boolean {
-    return this.#desiredCommit !== undefined && this.#readyCommit === this.#desiredCommit;
+    return this.#startup !== undefined;
+  }
+
+  #openStartupGate(decision: StartupDecision, commit: string): void {
+    if (this.#startup !== undefined) return;
+    this.#startup = decision;
+    const level = decision === 'last-good-state' ? 'warn' : 'info';
+    this.#log[level]({ decision, commit }, 'initial sync gate open: the gateway may start');
+  }
+
+  /** After a failed sync: with a completely applied commit in the data dir, the gateway may start on it. */
+  #proceedOnLastGoodState(applied: string | undefined): void {
+    if (applied !== undefined) this.#openStartupGate('last-good-state', applied);
   }
 
   /** The report last asked for (tests and logs). */
@@ -171,7 +193,6 @@ export class SyncAgent {
     const applied = await this.#appliedCommit();
     const read = readDesiredState(this.#latest);
     if (read.kind === 'missing') {
-      this.#desiredCommit = undefined;
       this.#log.info(
         { configMap: desiredStateName(identity.crName) },
         'no desired state published; waiting for it',
@@ -180,7 +201,6 @@ export class SyncAgent {
       return;
     }
     if (read.kind === 'invalid') {
-      this.#desiredCommit = undefined;
       this.#log.error(
         { err: { message: read.error.message }, reason: read.error.reason },
         'invalid desired state',
@@ -190,7 +210,6 @@ export class SyncAgent {
     }
     const desired = read.desired;
     const commit = desired.commit;
-    this.#desiredCommit = commit;
     const ctx = (appliedNow: string | undefined): ReportContext => this.#context(commit, appliedNow);
     const selection = selectProfile(desired, identity.routing);
     if (!selection.ok) {
@@ -210,7 +229,7 @@ export class SyncAgent {
         { commit, pausedBy: desired.paused ? 'IgnitionSync' : 'SyncProfile' },
         'paused: keeping the gateway as it is',
       );
-      this.#readyCommit = commit;
+      this.#openStartupGate('held', commit);
       await this.#write(pausedReport(ctx(applied)));
       return;
     }
@@ -222,10 +241,11 @@ export class SyncAgent {
     } catch (e: unknown) {
       const err = toOperatorError(e, AgentReasons.DesiredStateInvalid, 'stalling');
       await this.#write(failedReport(ctx(applied), errorOf(err)));
+      this.#proceedOnLastGoodState(applied);
       return;
     }
     if (!this.#history.isDue(target.name, commit) && !selected.dryRun && this.#lastSynced !== undefined) {
-      this.#readyCommit = commit;
+      this.#openStartupGate('synced', commit);
       await this.#write({ ...this.#lastSynced, commit: applied ?? commit });
       this.#scheduleVerify();
       return;
@@ -249,9 +269,10 @@ export class SyncAgent {
         { err: { message: err.message }, reason: err.reason, kind: err.kind },
         'fetching the commit failed',
       );
-      await this.#write(
-        failedReport(ctx(await this.#appliedCommit()), errorOf(err), new Date(this.#clock.now())),
-      );
+      const appliedNow = await this.#appliedCommit();
+      await this.#write(failedReport(ctx(appliedNow), errorOf(err), new Date(this.#clock.now())));
+      this.#countFailure(err.reason);
+      this.#proceedOnLastGoodState(appliedNow);
       this.#scheduleRetry(err.kind);
       return;
     }
@@ -288,18 +309,36 @@ export class SyncAgent {
     // Shutting down: the report keeps saying Syncing; the next start re-plans from the data dir's state.
     if (signal.aborted && outcome.status === 'Failed') return;
     this.#history.record(outcome);
-    const report = outcomeReport(ctx(await this.#appliedCommit()), outcome, new Date(this.#clock.now()));
+    this.#observe({
+      result: outcome.status,
+      reason: outcome.error?.reason ?? (outcome.dryRun ? 'DryRun' : 'Synced'),
+      seconds: outcome.durationMs / 1000,
+    });
+    const appliedNow = await this.#appliedCommit();
+    const report = outcomeReport(ctx(appliedNow), outcome, new Date(this.#clock.now()));
     await this.#write(report);
     if (outcome.error !== null) {
+      this.#proceedOnLastGoodState(appliedNow);
       this.#scheduleRetry(outcome.error.kind);
       return;
     }
     this.#backoff.forget(RETRY_KEY);
-    this.#readyCommit = commit;
+    this.#openStartupGate(outcome.dryRun ? 'held' : 'synced', commit);
     if (!outcome.dryRun) {
       this.#lastSynced = report;
       this.#scheduleVerify();
     }
+  }
+
+  #observe(o: { result: 'Synced' | 'Failed'; reason: string; seconds: number }): void {
+    const { namespace, crName } = this.#options.identity;
+    this.#options.metrics?.observeGatewaySync({ namespace, name: crName, ...o });
+  }
+
+  /** A sync that failed before the engine ran (the fetch): a result, but no duration. */
+  #countFailure(reason: string): void {
+    const { namespace, crName } = this.#options.identity;
+    this.#options.metrics?.countFailedSync({ namespace, name: crName }, reason);
   }
 
   #context(desiredCommit: string | undefined, appliedCommit: string | undefined): ReportContext {

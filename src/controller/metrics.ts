@@ -1,78 +1,81 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { type DiscoveredGateway, GatewaySyncStatuses } from '../api/index.ts';
 import type { ReconcileOutcome } from '../kube/index.ts';
+import {
+  CommitLagTracker,
+  createMetricsRegistry,
+  type GatewayPosition,
+  IgnitionSyncMetrics,
+} from '../observability/index.ts';
 
-/** Verdict label of a webhook answer, from its HTTP status. */
-export function webhookVerdict(status: number): string {
-  if (status === 202) return 'accepted';
-  if (status === 200) return 'ignored';
-  if (status === 401) return 'unauthorized';
-  if (status >= 500) return 'error';
-  return 'rejected';
+const SYNC_STATUSES = Object.values(GatewaySyncStatuses);
+
+function positionsOf(gateways: readonly DiscoveredGateway[]): GatewayPosition[] {
+  return gateways.map((g) => ({ id: g.podName ?? g.name, commit: g.commit }));
 }
 
 /**
- * The controller's Prometheus metrics, in their own registry (served at `/metrics`):
- * - `ignition_sync_reconcile_duration_seconds{result}` histogram
- * - `ignition_sync_reconcile_total{result, reason}` counter (result: success, requeue_after, stalled, waiting, error)
- * - `ignition_sync_gateways{namespace, ignition_sync, sync_status}` gauge
- * - `ignition_sync_webhook_requests_total{verdict}` counter (accepted, ignored, unauthorized, rejected, error)
- * plus the prom-client process and Node.js defaults.
+ * The controller's side of the shared metrics (`src/observability`, served at `/metrics`): reconcile
+ * duration and results, gateways by status, gateways behind the published commit, commit lag (published →
+ * a gateway's report at it), the work queue's depth. Webhook verdicts are counted by the receiver itself.
  */
 export class ControllerMetrics {
-  readonly registry = new Registry();
-  readonly #duration = new Histogram({
-    name: 'ignition_sync_reconcile_duration_seconds',
-    help: 'Time one IgnitionSync reconcile took.',
-    labelNames: ['result'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
-    registers: [this.registry],
-  });
-  readonly #results = new Counter({
-    name: 'ignition_sync_reconcile_total',
-    help: 'IgnitionSync reconciles by result and reason.',
-    labelNames: ['result', 'reason'] as const,
-    registers: [this.registry],
-  });
-  readonly #gateways = new Gauge({
-    name: 'ignition_sync_gateways',
-    help: 'Discovered gateways by IgnitionSync and sync status.',
-    labelNames: ['namespace', 'ignition_sync', 'sync_status'] as const,
-    registers: [this.registry],
-  });
-  readonly #webhooks = new Counter({
-    name: 'ignition_sync_webhook_requests_total',
-    help: 'Webhook receiver requests by verdict.',
-    labelNames: ['verdict'] as const,
-    registers: [this.registry],
-  });
+  readonly shared: IgnitionSyncMetrics;
+  readonly #lag = new CommitLagTracker();
+  readonly #now: () => number;
 
-  constructor() {
-    collectDefaultMetrics({ register: this.registry });
+  constructor(options: { readonly shared?: IgnitionSyncMetrics; readonly now?: () => number } = {}) {
+    this.shared = options.shared ?? new IgnitionSyncMetrics(createMetricsRegistry());
+    this.#now = options.now ?? Date.now;
+  }
+
+  get registry() {
+    return this.shared.registry;
   }
 
   observeReconcile(seconds: number, failed: boolean): void {
-    this.#duration.observe({ result: failed ? 'error' : 'success' }, seconds);
+    this.shared.reconcileDuration.observe({ result: failed ? 'error' : 'success' }, seconds);
   }
 
   recordOutcome(outcome: ReconcileOutcome): void {
     const result = outcome.result === 'requeueAfter' ? 'requeue_after' : outcome.result;
-    this.#results.inc({ result, reason: outcome.reason ?? '' });
+    this.shared.reconciles.inc({ result, reason: outcome.reason ?? '' });
   }
 
-  setGateways(namespace: string, name: string, gateways: readonly DiscoveredGateway[]): void {
-    for (const status of Object.values(GatewaySyncStatuses)) {
-      const n = gateways.filter((g) => g.syncStatus === status).length;
-      this.#gateways.set({ namespace, ignition_sync: name, sync_status: status }, n);
+  /**
+   * The reconcile's view of one IgnitionSync: its gateways and the commit published to them (undefined:
+   * none). `isNewlyPublished`: this reconcile published that commit, which starts its lag clock; a commit
+   * published before this process started has no start time and yields no lag observations.
+   */
+  setGateways(
+    namespace: string,
+    name: string,
+    gateways: readonly DiscoveredGateway[],
+    published?: { readonly commit: string; readonly isNewlyPublished: boolean },
+  ): void {
+    const labels = { namespace, ignition_sync: name };
+    for (const sync_status of SYNC_STATUSES) {
+      const n = gateways.filter((g) => g.syncStatus === sync_status).length;
+      this.shared.gateways.set({ ...labels, sync_status }, n);
     }
+    if (published === undefined) {
+      this.shared.gatewaysBehind.remove(labels);
+      return;
+    }
+    const key = `${namespace}/${name}`;
+    // A report says Synced at a commit once that sync finished; Syncing carries the commit it started from.
+    const positions = positionsOf(gateways.filter((g) => g.syncStatus !== GatewaySyncStatuses.Syncing));
+    const now = this.#now();
+    if (published.isNewlyPublished) this.#lag.noteDesired(key, published.commit, now, positions);
+    for (const seconds of this.#lag.arrivals(key, positions, now))
+      this.shared.observeCommitLag({ namespace, name }, seconds);
+    this.shared.setGatewaysBehind(
+      { namespace, name },
+      CommitLagTracker.behind(positionsOf(gateways), published.commit),
+    );
   }
 
   forgetIgnitionSync(namespace: string, name: string): void {
-    for (const status of Object.values(GatewaySyncStatuses))
-      this.#gateways.remove({ namespace, ignition_sync: name, sync_status: status });
-  }
-
-  recordWebhook(status: number): void {
-    this.#webhooks.inc({ verdict: webhookVerdict(status) });
+    this.#lag.forget(`${namespace}/${name}`);
+    this.shared.forgetIgnitionSync({ namespace, name }, SYNC_STATUSES);
   }
 }

@@ -374,7 +374,14 @@ export function createIgnitionSyncReconciler(options: ReconcilerOptions): Reconc
     };
     const prevStatus = obj.status;
     const stored = await writeStatus(obj, (status) => computeStatus(status, observation, ctx.now()), ctx);
-    options.metrics?.setGateways(ns, name, gateways);
+    options.metrics?.setGateways(
+      ns,
+      name,
+      gateways,
+      published === undefined
+        ? undefined
+        : { commit: published.commit, isNewlyPublished: before?.commit !== published.commit },
+    );
 
     // Events (best effort; identical ones are aggregated by the recorder).
     if (published !== undefined && before?.commit !== published.commit) {

@@ -22,7 +22,12 @@ import {
   Manager,
   type Reconciler,
 } from '../kube/index.ts';
-import type { Logger } from '../observability/index.ts';
+import {
+  answerMetrics,
+  type IgnitionSyncMetrics,
+  isMetricsRequest,
+  type Logger,
+} from '../observability/index.ts';
 import { createWebhookReceiver } from '../webhooks/index.ts';
 import {
   configMapEventKey,
@@ -92,6 +97,8 @@ export interface RunControllerOptions {
   readonly tmpDir?: string | undefined;
   readonly workers?: number | undefined;
   readonly gracePeriodMs?: number | undefined;
+  /** The metrics served at `/metrics` (default: a fresh registry); other components register theirs on it. */
+  readonly metrics?: IgnitionSyncMetrics | undefined;
 }
 
 /** `<hostname>_<pid>`: the default leader-election identity and Event `reportingInstance`. */
@@ -134,7 +141,7 @@ export async function runController(options: RunControllerOptions): Promise<void
     logger: options.logger,
   });
   const identity = options.leaderElection?.identity ?? defaultIdentity();
-  const metrics = new ControllerMetrics();
+  const metrics = new ControllerMetrics(options.metrics === undefined ? {} : { shared: options.metrics });
   const events = new EventRecorder({
     client,
     component: 'ignition-sync-controller',
@@ -172,6 +179,7 @@ export async function runController(options: RunControllerOptions): Promise<void
     workers: options.workers ?? 2,
     onReconciled: (outcome) => metrics.recordOutcome(outcome),
   });
+  metrics.shared.trackQueueDepth('ignitionsync', () => controller.queue.len());
 
   // Event → IgnitionSync key. Handlers only enqueue.
   const keys = new WebhookKeys({ client, logger: log });
@@ -224,14 +232,12 @@ export async function runController(options: RunControllerOptions): Promise<void
       logger: log,
     }),
     logger: options.logger,
+    metrics: metrics.shared,
   });
   const webhookServer = new HttpServerRunnable(
     'webhook-receiver',
     options.listen,
-    (req: IncomingMessage, res: ServerResponse) => {
-      res.once('finish', () => metrics.recordWebhook(res.statusCode));
-      receiver(req, res);
-    },
+    (req: IncomingMessage, res: ServerResponse) => receiver(req, res),
   );
   const manager = new Manager({
     logger: options.logger,
@@ -260,20 +266,9 @@ export async function runController(options: RunControllerOptions): Promise<void
     liveness: { ping: () => true },
     readiness: { caches: () => manager.hasSynced() },
   });
-  const probeServer = new HttpServerRunnable('probes', options.probeListen, (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== ControllerPaths.metrics) return health(req, res);
-    metrics.registry.metrics().then(
-      (text) => {
-        res.writeHead(200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' });
-        res.end(text);
-      },
-      () => {
-        res.writeHead(500);
-        res.end();
-      },
-    );
-  });
+  const probeServer = new HttpServerRunnable('probes', options.probeListen, (req, res) =>
+    isMetricsRequest(req) ? answerMetrics(metrics.shared, res) : health(req, res),
+  );
   let admission: AdmissionServer | undefined;
   if (options.admission !== undefined) {
     const defaultImage = options.defaultAgentImage;

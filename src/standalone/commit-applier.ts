@@ -1,7 +1,13 @@
 import { join } from 'node:path';
-import { type SyncEngine, SyncHistory, sharedChanges, syncGateway } from '../gateway-sync/index.ts';
+import {
+  type GatewaySyncOutcome,
+  type SyncEngine,
+  SyncHistory,
+  sharedChanges,
+  syncGateway,
+} from '../gateway-sync/index.ts';
 import type { GitClient } from '../git/index.ts';
-import type { Logger } from '../observability/index.ts';
+import { CommitLagTracker, type IgnitionSyncMetrics, type Logger } from '../observability/index.ts';
 import { StandaloneReasons } from '../reasons/index.ts';
 import { ConcurrencyGate } from './concurrency-gate.ts';
 import { failedReport, type GatewayReport, reportOf, unchangedReport } from './gateway-report.ts';
@@ -38,6 +44,8 @@ export interface CommitApplierOptions {
   readonly now?: (() => number) | undefined;
   /** The sync engine (tests count its plans). */
   readonly engine?: SyncEngine | undefined;
+  /** Sync durations and results, commit lag, gateways behind, rate-limit waits. */
+  readonly metrics?: IgnitionSyncMetrics | undefined;
 }
 
 /**
@@ -53,6 +61,12 @@ export class CommitApplier {
   readonly #starts: StartRateLimiter | undefined;
   readonly #history: SyncHistory;
   readonly #checkoutDir: string;
+  readonly #lag = new CommitLagTracker();
+  /** Where each gateway's data dir is, as far as this process knows (for `gateways_behind`). */
+  readonly #positions = new Map<string, string>();
+  #desiredCommit: string | undefined;
+  /** Gateway syncs due but not started: waiting for a concurrency slot or a start token. */
+  #waiting = 0;
 
   constructor(sync: StandaloneSync, options: CommitApplierOptions) {
     this.#sync = sync;
@@ -66,6 +80,54 @@ export class CommitApplier {
       perMinute === undefined ? undefined : new StartRateLimiter({ perMinute, burst: rateLimit?.burstLimit });
     this.#history = new SyncHistory({ verifyIntervalMs: options.verifyIntervalMs, now: options.now });
     this.#checkoutDir = join(options.stateDir, 'checkouts', `${sync.namespace}.${sync.name}`);
+  }
+
+  /** Gateway syncs of this IgnitionSync waiting for a rate limit (`ignition_sync_work_queue_depth`). */
+  get waiting(): number {
+    return this.#waiting;
+  }
+
+  /** `commit` is what the gateways should be at from now (a no-op for the commit already desired). */
+  #noteDesired(commit: string, atCommit: readonly StandaloneGateway[]): void {
+    this.#desiredCommit = commit;
+    for (const g of atCommit) this.#positions.set(g.name, commit);
+    this.#lag.noteDesired(
+      this.#sync.key,
+      commit,
+      (this.#options.now ?? Date.now)(),
+      atCommit.map((g) => ({ id: g.name, commit })),
+    );
+    this.#publishBehind();
+  }
+
+  #publishBehind(): void {
+    const desired = this.#desiredCommit;
+    if (desired === undefined) return;
+    const behind = this.#sync.gateways.filter((g) => this.#positions.get(g.name) !== desired).length;
+    this.#options.metrics?.setGatewaysBehind(this.#labels, behind);
+  }
+
+  get #labels() {
+    return { namespace: this.#sync.namespace, name: this.#sync.name };
+  }
+
+  #recordOutcome(outcome: GatewaySyncOutcome): void {
+    const metrics = this.#options.metrics;
+    const reason = outcome.error?.reason ?? (outcome.dryRun ? 'DryRun' : 'Synced');
+    metrics?.observeGatewaySync({
+      ...this.#labels,
+      result: outcome.status,
+      reason,
+      seconds: outcome.durationMs / 1000,
+    });
+    if (outcome.status !== 'Synced' || outcome.dryRun) return;
+    this.#positions.set(outcome.gateway, outcome.commit);
+    if (outcome.previousCommit === outcome.commit)
+      this.#lag.markPresent(this.#sync.key, outcome.gateway, outcome.commit);
+    const now = (this.#options.now ?? Date.now)();
+    const lags = this.#lag.arrivals(this.#sync.key, [{ id: outcome.gateway, commit: outcome.commit }], now);
+    for (const seconds of lags) metrics?.observeCommitLag(this.#labels, seconds);
+    this.#publishBehind();
   }
 
   progress(
@@ -90,6 +152,10 @@ export class CommitApplier {
   ): Promise<GatewayReport[]> {
     const { ref, commit } = target;
     const due = gateways.filter((g) => this.#history.isDue(g.name, commit));
+    this.#noteDesired(
+      commit,
+      gateways.filter((g) => !due.includes(g)),
+    );
     if (due.length === 0) {
       log.debug({ commit }, 'all gateways at the resolved commit');
       return gateways.map((g) => this.#unchanged(g, ref, commit));
@@ -111,11 +177,41 @@ export class CommitApplier {
     );
     return Promise.all(
       gateways.map((g) =>
-        due.includes(g)
-          ? this.#gate.run(() => this.#syncOne(g, target, changes, log))
-          : this.#unchanged(g, ref, commit),
+        due.includes(g) ? this.#queueOne(g, target, changes, log) : this.#unchanged(g, ref, commit),
       ),
     );
+  }
+
+  /** Waits for a concurrency slot (FIFO), then syncs; both rate limits are measured. */
+  #queueOne(
+    gateway: StandaloneGateway,
+    target: ResolvedTarget,
+    changes: ReturnType<typeof sharedChanges>,
+    log: Logger,
+  ): Promise<GatewayReport> {
+    this.#waiting += 1;
+    const queuedAt = performance.now();
+    return this.#gate.run(
+      () => this.#syncOne(gateway, target, changes, log),
+      (queued) =>
+        this.#options.metrics?.observeRateLimit(
+          'concurrency',
+          queued ? (performance.now() - queuedAt) / 1000 : 0,
+        ),
+    );
+  }
+
+  async #mayStart(stop: AbortSignal): Promise<boolean> {
+    try {
+      if (this.#starts === undefined) return true;
+      const waitedMs = await this.#starts.acquire(stop);
+      this.#options.metrics?.observeRateLimit('start_rate', waitedMs / 1000);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      this.#waiting -= 1;
+    }
   }
 
   #unchanged(gateway: StandaloneGateway, ref: string, commit: string): GatewayReport {
@@ -132,11 +228,8 @@ export class CommitApplier {
   ): Promise<GatewayReport> {
     const { ref, commit } = target;
     const stop = this.#options.stopSignal;
-    const mayStart = await this.#starts?.acquire(stop).then(
-      () => true,
-      () => false,
-    );
-    if (mayStart === false || stop.aborted) {
+    const mayStart = await this.#mayStart(stop);
+    if (!mayStart || stop.aborted) {
       const skipped = failedReport(gateway, ref, {
         reason: StandaloneReasons.ShuttingDown,
         kind: 'transient',
@@ -168,6 +261,7 @@ export class CommitApplier {
       engine: this.#options.engine,
     });
     this.#history.record(outcome);
+    this.#recordOutcome(outcome);
     const report = reportOf(gateway, ref, outcome);
     this.progress(gateway, report.status, ref, report);
     return report;

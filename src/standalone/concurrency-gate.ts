@@ -17,13 +17,16 @@ export class ConcurrencyGate {
     return this.#waiting.length;
   }
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.#running >= this.#limit) {
+  /** Runs `task` once a slot is free; `onStart(queued)` first says whether it had to wait for one. */
+  async run<T>(task: () => Promise<T>, onStart?: (queued: boolean) => void): Promise<T> {
+    const queued = this.#running >= this.#limit;
+    if (queued) {
       await new Promise<void>((resolve) => this.#waiting.push(resolve));
     } else {
       this.#running += 1;
     }
     try {
+      onStart?.(queued);
       return await task();
     } finally {
       const next = this.#waiting.shift();

@@ -4,7 +4,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseDurationMs } from '../api/index.ts';
 import { OperatorError } from '../errors.ts';
 import type { GitClient } from '../git/index.ts';
-import type { Logger } from '../observability/index.ts';
+import {
+  answerMetrics,
+  createMetricsRegistry,
+  IgnitionSyncMetrics,
+  isMetricsRequest,
+  type Logger,
+} from '../observability/index.ts';
 import { StandaloneReasons } from '../reasons/index.ts';
 import {
   createWebhookReceiver,
@@ -32,6 +38,8 @@ export interface StandaloneRunnerOptions {
   readonly bodyLimitBytes?: number | undefined;
   /** After shutdown begins, in-flight gateway waits are aborted after this long. Default 30 s. */
   readonly shutdownGraceMs?: number;
+  /** Served at `/metrics` beside the webhook receiver (default: a fresh registry). */
+  readonly metrics?: IgnitionSyncMetrics | undefined;
 }
 
 /**
@@ -48,12 +56,14 @@ export class StandaloneRunner {
   readonly #log: Logger;
   readonly #secrets: SecretsDir;
   readonly #keys: WebhookKeyCache;
+  readonly metrics: IgnitionSyncMetrics;
   #server: Server | undefined;
 
   constructor(options: StandaloneRunnerOptions) {
     this.#options = options;
     this.#log = options.logger.child({ component: 'standalone' });
     this.#secrets = new SecretsDir(options.secretsDir);
+    this.metrics = options.metrics ?? new IgnitionSyncMetrics(createMetricsRegistry());
     this.#keys = new WebhookKeyCache({
       secrets: this.#secrets,
       onError: (ref, e) =>
@@ -75,10 +85,16 @@ export class StandaloneRunner {
           logger: options.logger,
           stopSignal: this.#stop.signal,
           signal: this.#hard.signal,
+          metrics: this.metrics,
           ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
         }),
       );
     }
+    const workers = [...this.#workers.values()];
+    this.metrics.trackQueueDepth('rounds', () => workers.filter((w) => w.hasPendingRound).length);
+    this.metrics.trackQueueDepth('gateway_syncs', () =>
+      workers.reduce((n, w) => n + w.waitingGatewaySyncs, 0),
+    );
   }
 
   /** Every gateway once (one round per IgnitionSync, concurrently), then the reports in config order. */
@@ -98,19 +114,19 @@ export class StandaloneRunner {
     return typeof address === 'object' && address !== null ? address : undefined;
   }
 
-  /** Starts the webhook receiver on `listen`; resolves once it is bound. */
+  /** Starts the webhook receiver and `GET /metrics` on `listen`; resolves once it is bound. */
   async listen(listen: ListenAddress): Promise<AddressInfo> {
     const refs = [...this.#workers.keys()].map((k) => this.#webhookRefOf(k)).filter((r) => r !== undefined);
     await this.#keys.preload(refs);
-    const server = createServer(
-      createWebhookReceiver({
-        lookupSecret: (namespace, name) => this.#lookupSecret(namespace, name),
-        onAccepted: (event) => this.#onWebhook(event),
-        logger: this.#options.logger,
-        ...(this.#options.bodyLimitBytes === undefined
-          ? {}
-          : { bodyLimitBytes: this.#options.bodyLimitBytes }),
-      }),
+    const receiver = createWebhookReceiver({
+      lookupSecret: (namespace, name) => this.#lookupSecret(namespace, name),
+      onAccepted: (event) => this.#onWebhook(event),
+      logger: this.#options.logger,
+      metrics: this.metrics,
+      ...(this.#options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: this.#options.bodyLimitBytes }),
+    });
+    const server = createServer((req, res) =>
+      isMetricsRequest(req) ? answerMetrics(this.metrics, res) : receiver(req, res),
     );
     server.requestTimeout = 30_000;
     server.headersTimeout = 10_000;

@@ -41,8 +41,16 @@ describe('StartRateLimiter', () => {
     await limiter.acquire();
     await limiter.acquire();
     expect(clock.now()).toBe(before);
-    await limiter.acquire();
+    expect(await limiter.acquire()).toBe(1000);
     expect(clock.now()).toBe(before + 1000);
+  });
+
+  it('says how long each caller waited: 0 within the burst, the refill time after it', async () => {
+    const clock = fakeClock();
+    const limiter = new StartRateLimiter({ perMinute: 30, burst: 1, ...clock });
+    expect(await Promise.all([limiter.acquire(), limiter.acquire(), limiter.acquire()])).toEqual([
+      0, 2000, 4000,
+    ]);
   });
 
   it('a waiting caller is released with an error when its signal aborts', async () => {

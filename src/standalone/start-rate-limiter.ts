@@ -32,10 +32,17 @@ export class StartRateLimiter {
     this.#last = this.#now();
   }
 
-  /** Resolves when this caller may start a sync; rejects when `signal` aborts while waiting. */
-  acquire(signal?: AbortSignal): Promise<void> {
-    const turn = this.#tail.then(() => this.#take(signal));
-    this.#tail = turn.catch(() => {});
+  /**
+   * Resolves when this caller may start a sync, with how long it waited (ms; 0 when a token was free and
+   * nobody was ahead); rejects when `signal` aborts while waiting.
+   */
+  acquire(signal?: AbortSignal): Promise<number> {
+    const asked = this.#now();
+    const turn = this.#tail.then(() => this.#take(signal)).then(() => this.#now() - asked);
+    this.#tail = turn.then(
+      () => {},
+      () => {},
+    );
     return turn;
   }
 

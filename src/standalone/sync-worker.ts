@@ -1,7 +1,7 @@
 import { toOperatorError } from '../errors.ts';
 import type { SyncEngine } from '../gateway-sync/index.ts';
 import type { GitClient } from '../git/index.ts';
-import type { Logger } from '../observability/index.ts';
+import type { IgnitionSyncMetrics, Logger } from '../observability/index.ts';
 import { StandaloneReasons } from '../reasons/index.ts';
 import { CommitApplier, type GatewayProgress } from './commit-applier.ts';
 import { failedReport, type GatewayReport } from './gateway-report.ts';
@@ -33,6 +33,7 @@ export interface SyncWorkerOptions {
   readonly now?: () => number;
   /** The sync engine (tests count its plans). */
   readonly engine?: SyncEngine;
+  readonly metrics?: IgnitionSyncMetrics | undefined;
 }
 
 export interface Trigger {
@@ -93,6 +94,16 @@ export class SyncWorker {
     return pin !== undefined && pin.ref === ref;
   }
 
+  /** A round is queued and not started yet (`ignition_sync_work_queue_depth{queue="rounds"}`). */
+  get hasPendingRound(): boolean {
+    return this.#queued !== undefined;
+  }
+
+  /** Gateway syncs of the running round waiting for a rate limit. */
+  get waitingGatewaySyncs(): number {
+    return this.#applier.waiting;
+  }
+
   /** Loads the persisted webhook request (once). */
   async load(): Promise<void> {
     await this.#resolver.prepare();
@@ -146,6 +157,7 @@ export class SyncWorker {
       const err = toOperatorError(e, StandaloneReasons.SyncFailed);
       log.error({ err, reason: err.reason }, 'round failed before syncing gateways');
       return gateways.map((g) => {
+        this.#options.metrics?.countFailedSync(this.sync, err.reason);
         const report = failedReport(g, ref, { reason: err.reason, kind: err.kind, message: err.message });
         this.#applier.progress(g, 'Failed', ref, report);
         return report;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { IgnitionSyncMetrics } from '../../observability/index.ts';
 import { ReceiverReasons } from '../../reasons/index.ts';
 import type { WebhookHeaders } from './webhook-event.ts';
 import { WebhookHandler, type WebhookHandlerOptions, type WebhookResponse } from './webhook-handler.ts';
@@ -17,6 +18,13 @@ export const DEFAULT_DISCARD_LIMIT_BYTES = 64 * 1024 * 1024;
 
 export interface WebhookReceiverOptions extends WebhookHandlerOptions {
   readonly discardLimitBytes?: number;
+  /** Every answer counts in `ignition_sync_webhook_requests_total{verdict, reason}`. */
+  readonly metrics?: IgnitionSyncMetrics | undefined;
+}
+
+function errorReasonOf(response: WebhookResponse): string | undefined {
+  const error = response.body.error;
+  return typeof error === 'string' ? error : undefined;
 }
 
 function headersOf(req: IncomingMessage): WebhookHeaders {
@@ -135,6 +143,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
       closeConnection = false,
     ): void => {
       send(res, response, closeConnection);
+      options.metrics?.recordWebhook(response.status, errorReasonOf(response));
       const level = response.status >= 500 ? 'error' : 'info';
       log[level](
         { reqId, status: response.status, error: response.body.error, ...extra },
@@ -163,12 +172,13 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
     };
     run().catch((e: unknown) => {
       log.error({ reqId, err: e }, 'webhook request failed');
-      if (!res.headersSent)
-        send(
-          res,
-          { status: 500, body: { error: ReceiverReasons.InternalError, message: 'internal error' } },
-          true,
-        );
+      if (res.headersSent) return;
+      send(
+        res,
+        { status: 500, body: { error: ReceiverReasons.InternalError, message: 'internal error' } },
+        true,
+      );
+      options.metrics?.recordWebhook(500, ReceiverReasons.InternalError);
     });
   };
 }
