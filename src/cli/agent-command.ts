@@ -8,6 +8,7 @@ import {
   resolveAgentConfig,
   runAgent,
 } from '../agent/index.ts';
+import { AgentEnv } from '../api/index.ts';
 import { toOperatorError } from '../errors.ts';
 import { createLogger } from '../observability/index.ts';
 import { CliReasons } from '../reasons/index.ts';
@@ -41,7 +42,10 @@ export const registerAgentCommand: RegisterCommand = (program, ctx) => {
       'mounted Secrets, <dir>/<secret-name>/<key> (env IGNITION_SYNC_SECRETS_DIR)',
     )
     .option('--work-dir <dir>', 'writable scratch for the checkout (env IGNITION_SYNC_WORK_DIR)')
-    .option('--probe-listen <addr>', 'serve /healthz and /readyz on HOST:PORT')
+    .option(
+      '--probe-listen <addr>',
+      'serve /healthz, /readyz and /metrics on HOST:PORT (env IGNITION_SYNC_PROBE_LISTEN)',
+    )
     .addOption(logLevelOption('log level (default: info)'))
     .action(async (flags: AgentCliFlags) => {
       const io = ctx.io;
@@ -60,7 +64,8 @@ export const registerAgentCommand: RegisterCommand = (program, ctx) => {
       let probeListen: ListenAddress | undefined;
       const problems: string[] = configured.ok ? [] : [...configured.problems];
       try {
-        probeListen = flags.probeListen === undefined ? undefined : parseListenAddress(flags.probeListen);
+        const listen = flags.probeListen ?? io.env[AgentEnv.probeListen];
+        probeListen = listen === undefined ? undefined : parseListenAddress(listen);
       } catch (e: unknown) {
         problems.push(e instanceof Error ? e.message : String(e));
       }

@@ -131,6 +131,8 @@ export const AgentEnv = {
   secretsDir: 'IGNITION_SYNC_SECRETS_DIR',
   /** Writable scratch (checkout, git home): an emptyDir. */
   workDir: 'IGNITION_SYNC_WORK_DIR',
+  /** `HOST:PORT` (or `:PORT`) of `/healthz`, `/readyz` and `/metrics`; absent: no probe server. */
+  probeListen: 'IGNITION_SYNC_PROBE_LISTEN',
 } as const;
 
 export const AgentDefaults = {
@@ -138,6 +140,9 @@ export const AgentDefaults = {
   secretsDir: '/etc/ignition-sync/secrets',
   workDir: '/var/lib/ignition-sync',
   containerName: 'ignition-sync-agent',
+  /** The injected agent's probe and metrics port (all interfaces), and its container port name. */
+  probePort: 8099,
+  probePortName: 'igs-agent',
 } as const;
 
 /** HTTP paths the controller process serves. */

@@ -49,6 +49,21 @@ export interface AgentContainerInput {
   readonly defaultImage: string;
 }
 
+/**
+ * The startup probe gates the gateway container (native sidecar semantics: the kubelet starts the next
+ * container only once a restartable init container's startup probe passed) on the agent's `/readyz`, which
+ * opens once the initial sync is done or the agent decided the gateway may start (see src/agent/README.md).
+ * 2 s apart, up to 30 minutes (a first fetch of a large repository); past that the kubelet restarts the
+ * agent, which tries again. No readiness or liveness probe: the agent must never take a running gateway out
+ * of its Service or restart it.
+ */
+export const AGENT_STARTUP_PROBE = {
+  httpGet: { path: '/readyz', port: AgentDefaults.probePortName, scheme: 'HTTP' },
+  periodSeconds: 2,
+  timeoutSeconds: 2,
+  failureThreshold: 900,
+} as const;
+
 /** The native sidecar: an init container with `restartPolicy: Always` running `ignition-sync agent`. */
 export function agentContainer(input: AgentContainerInput): Container {
   const { request, ignitionSync: igs, dataMount } = input;
@@ -74,7 +89,10 @@ export function agentContainer(input: AgentContainerInput): Container {
       { name: AgentEnv.dataDir, value: AgentDefaults.dataDir },
       { name: AgentEnv.secretsDir, value: AgentDefaults.secretsDir },
       { name: AgentEnv.workDir, value: AgentDefaults.workDir },
+      { name: AgentEnv.probeListen, value: `:${AgentDefaults.probePort}` },
     ],
+    ports: [{ name: AgentDefaults.probePortName, containerPort: AgentDefaults.probePort, protocol: 'TCP' }],
+    startupProbe: { ...AGENT_STARTUP_PROBE, httpGet: { ...AGENT_STARTUP_PROBE.httpGet } },
     resources: (igs.spec.agent?.resources ?? DEFAULT_AGENT_RESOURCES) as NonNullable<Container['resources']>,
     securityContext: {
       runAsNonRoot: true,

@@ -113,7 +113,19 @@ describe('createInjectionHandler', () => {
       [AgentEnv.dataDir]: AgentDefaults.dataDir,
       [AgentEnv.secretsDir]: AgentDefaults.secretsDir,
       [AgentEnv.workDir]: AgentDefaults.workDir,
+      [AgentEnv.probeListen]: ':8099',
     });
+    // The gateway container starts only after the agent's initial sync: the startup probe on its /readyz,
+    // served on the declared port; no readiness or liveness probe (the agent never takes the gateway down).
+    expect(agent?.ports).toEqual([{ name: 'igs-agent', containerPort: 8099, protocol: 'TCP' }]);
+    expect(agent?.startupProbe).toEqual({
+      httpGet: { path: '/readyz', port: 'igs-agent', scheme: 'HTTP' },
+      periodSeconds: 2,
+      timeoutSeconds: 2,
+      failureThreshold: 900,
+    });
+    expect(agent?.readinessProbe).toBeUndefined();
+    expect(agent?.livenessProbe).toBeUndefined();
     const mounts = Object.fromEntries((agent?.volumeMounts ?? []).map((m) => [m.mountPath, m]));
     expect(mounts[AgentDefaults.dataDir]?.name).toBe('data');
     expect(mounts[AgentDefaults.workDir]?.name).toBe('ignition-sync-work');

@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AgentDefaults } from '../../../src/api/index.ts';
+import { AgentDefaults, AgentEnv } from '../../../src/api/index.ts';
 import { type KubeClient, objectPath } from '../../../src/kube/index.ts';
+import { freePort } from '../net.ts';
 import { type CliProcess, spawnCli } from './cli-process.ts';
 
 interface EnvVar {
@@ -19,6 +20,8 @@ interface Container {
   readonly env?: readonly EnvVar[];
   readonly volumeMounts?: readonly VolumeMount[];
   readonly restartPolicy?: string;
+  readonly ports?: readonly { readonly name?: string; readonly containerPort: number }[];
+  readonly startupProbe?: { readonly httpGet?: { readonly path?: string; readonly port?: number | string } };
 }
 interface Volume {
   readonly name: string;
@@ -45,6 +48,13 @@ export interface InjectedAgent {
   readonly process: CliProcess;
   /** The env the agent got: the injected one, with mount paths moved under `root`. */
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * The injected startup probe's URL (`http://127.0.0.1:<port><path>`): the probe port is the container's
+   * declared one in a pod (its own network namespace); here a free loopback port, passed the same way.
+   */
+  readonly startupProbeUrl: string;
+  /** `/metrics` on the same port. */
+  readonly metricsUrl: string;
 }
 
 /**
@@ -112,8 +122,25 @@ export async function startInjectedAgent(options: {
   }
   env.KUBECONFIG = options.kubeconfig;
   env.IGNITION_SYNC_GATEWAY_URL = options.gatewayUrl;
+  const probe = container.startupProbe?.httpGet;
+  const declared = container.ports?.find((p) => p.name === probe?.port || p.containerPort === probe?.port);
+  if (probe?.path === undefined || declared === undefined || env[AgentEnv.probeListen] === undefined)
+    throw new Error(
+      `the agent of ${pod.metadata.name} has no startup probe on a declared port it listens on`,
+    );
+  if (env[AgentEnv.probeListen] !== `:${declared.containerPort}`)
+    throw new Error(
+      `the agent listens on ${env[AgentEnv.probeListen]}, the probe asks :${declared.containerPort}`,
+    );
+  const port = await freePort();
+  env[AgentEnv.probeListen] = `127.0.0.1:${port}`;
   const args = [...(container.args ?? ['agent']), '--kubeconfig', options.kubeconfig];
-  return { process: spawnCli(`agent ${pod.metadata.name}`, args, env), env };
+  return {
+    process: spawnCli(`agent ${pod.metadata.name}`, args, env),
+    env,
+    startupProbeUrl: `http://127.0.0.1:${port}${probe.path}`,
+    metricsUrl: `http://127.0.0.1:${port}/metrics`,
+  };
 }
 
 /** `/etc/ignition-sync/secrets` → its materialized folder, when a mount covers the path. */
