@@ -48,7 +48,7 @@ export interface ProveitEnvironment {
   /** Writes the config (example SyncProfiles + an IgnitionSync over smart HTTP with token auth + gateways). */
   writeConfig(
     gateways: readonly GatewayDef[],
-    options?: { ref?: string; pollingEnabled?: boolean },
+    options?: { ref?: string; pollingEnabled?: boolean; rateLimit?: string },
   ): Promise<void>;
   close(): Promise<void>;
 }
@@ -90,6 +90,7 @@ export async function startProveitEnvironment(): Promise<ProveitEnvironment> {
         '  webhook: {enabled: true, secretRef: {name: sync-webhook-secret, key: hmac-key}}',
         `  polling: {enabled: ${options.pollingEnabled ?? false}, interval: 60s}`,
         '  gateway: {apiKeySecretRef: {name: ignition-api-key, key: apiKey}}',
+        ...(options.rateLimit === undefined ? [] : [`  rateLimit: ${options.rateLimit}`]),
       ]);
       const gatewayDocs = gateways.map(gatewayYaml);
       for (const g of gateways) await mkdir(dataDir(g.name), { recursive: true });
