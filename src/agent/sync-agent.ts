@@ -133,11 +133,12 @@ export class SyncAgent {
    * The initial sync is done, or the agent decided the gateway may start without it: the agent's `/readyz`,
    * the injected sidecar's startup probe (the kubelet starts the gateway container only after it passed).
    * It opens once, when the first sync of a published desired state finished Synced; when the gateway is
-   * held (pause, dry run: holding must never keep a gateway pod from starting); or when that sync failed but
-   * the data dir already holds a completely applied commit (the gateway starts on its last good state and
-   * the agent keeps retrying). It stays closed while no desired state is published, the desired state is
-   * invalid, or the first sync failed with nothing applied yet (the gateway would start on an empty data
-   * dir). Once open it stays open: a later rollout never makes the pod look unstarted.
+   * held (pause, dry run: holding must never keep a gateway pod from starting); or when the data dir already
+   * holds a completely applied commit and the first attempt could not sync (no desired state, an invalid one,
+   * an unpublished profile, a failed fetch or sync): the gateway starts on its last good state, the report
+   * says why, and the agent keeps retrying. It stays closed while the data dir holds no completely applied
+   * commit and no sync succeeded (the gateway would start on an empty or half-written data dir). Once open
+   * it stays open: a later rollout never makes the pod look unstarted.
    */
   isReady(): boolean {
     return this.#startup !== undefined;
@@ -197,6 +198,7 @@ export class SyncAgent {
         { configMap: desiredStateName(identity.crName) },
         'no desired state published; waiting for it',
       );
+      this.#proceedOnLastGoodState(applied);
       await this.#write(pendingReport(this.#context(undefined, applied)));
       return;
     }
@@ -205,6 +207,7 @@ export class SyncAgent {
         { err: { message: read.error.message }, reason: read.error.reason },
         'invalid desired state',
       );
+      this.#proceedOnLastGoodState(applied);
       await this.#write(failedReport(this.#context(undefined, applied), errorOf(read.error)));
       return;
     }
@@ -214,6 +217,7 @@ export class SyncAgent {
     const selection = selectProfile(desired, identity.routing);
     if (!selection.ok) {
       this.#log.error({ reason: AgentReasons.ProfileNotPublished, commit }, selection.message);
+      this.#proceedOnLastGoodState(applied);
       await this.#write(
         failedReport(ctx(applied), {
           reason: AgentReasons.ProfileNotPublished,
@@ -240,8 +244,8 @@ export class SyncAgent {
       auth = gitAuthOf(desired.auth, settings.secretsDir);
     } catch (e: unknown) {
       const err = toOperatorError(e, AgentReasons.DesiredStateInvalid, 'stalling');
-      await this.#write(failedReport(ctx(applied), errorOf(err)));
       this.#proceedOnLastGoodState(applied);
+      await this.#write(failedReport(ctx(applied), errorOf(err)));
       return;
     }
     if (!this.#history.isDue(target.name, commit) && !selected.dryRun && this.#lastSynced !== undefined) {
@@ -270,9 +274,9 @@ export class SyncAgent {
         'fetching the commit failed',
       );
       const appliedNow = await this.#appliedCommit();
-      await this.#write(failedReport(ctx(appliedNow), errorOf(err), new Date(this.#clock.now())));
       this.#countFailure(err.reason);
       this.#proceedOnLastGoodState(appliedNow);
+      await this.#write(failedReport(ctx(appliedNow), errorOf(err), new Date(this.#clock.now())));
       this.#scheduleRetry(err.kind);
       return;
     }
@@ -316,14 +320,15 @@ export class SyncAgent {
     });
     const appliedNow = await this.#appliedCommit();
     const report = outcomeReport(ctx(appliedNow), outcome, new Date(this.#clock.now()));
+    // The gate opens before the report goes out: whoever sees the report sees the gate open.
+    if (outcome.error === null) this.#openStartupGate(outcome.dryRun ? 'held' : 'synced', commit);
+    else this.#proceedOnLastGoodState(appliedNow);
     await this.#write(report);
     if (outcome.error !== null) {
-      this.#proceedOnLastGoodState(appliedNow);
       this.#scheduleRetry(outcome.error.kind);
       return;
     }
     this.#backoff.forget(RETRY_KEY);
-    this.#openStartupGate(outcome.dryRun ? 'held' : 'synced', commit);
     if (!outcome.dryRun) {
       this.#lastSynced = report;
       this.#scheduleVerify();

@@ -26,6 +26,7 @@ import { createSilentLogger } from '../../src/observability/index.ts';
 import { createFixtureRepo, type FixtureFile, type FixtureRepo } from '../harness/git-servers/index.ts';
 import { createTestNamespace, kubeConfigFor, waitFor } from '../harness/kube/index.ts';
 import { freePort } from '../harness/net.ts';
+import { scrapeMetrics } from '../harness/prometheus-text.ts';
 
 // The agent runs as `node src/bin/cli.ts agent` with exactly the environment the admission webhook injects
 // (plus PATH), against the test apiserver, as a ServiceAccount holding only the RBAC the README lists.
@@ -395,6 +396,22 @@ async function listFiles(dir: string, under = dir): Promise<string[]> {
   return out.sort();
 }
 
+/** The agent's `/metrics`: its gateway syncs of `crName` by result and reason. */
+async function agentSyncMetrics(agent: Agent, g: Gateway, crName: string) {
+  const m = await scrapeMetrics(`http://127.0.0.1:${agent.probePort}/metrics`);
+  const labels = { namespace: g.namespace, ignition_sync: crName };
+  return {
+    synced: m.value('ignition_sync_sync_results_total', { ...labels, reason: 'Synced' }),
+    failed: m.value('ignition_sync_sync_results_total', { ...labels, result: 'Failed' }),
+    durations: m.value('ignition_sync_sync_duration_seconds_count', { ...labels, result: 'Synced' }),
+    seconds: m.value('ignition_sync_sync_duration_seconds_sum', labels),
+    reconciles: m.series('ignition_sync_reconcile_total').length,
+  };
+}
+
+const readyzOf = async (agent: Agent): Promise<number> =>
+  (await fetch(`http://127.0.0.1:${agent.probePort}/readyz`)).status;
+
 const exists = (path: string): Promise<boolean> =>
   stat(path).then(
     () => true,
@@ -472,6 +489,10 @@ describe('ignition-sync agent on the real apiserver', () => {
     ]);
     const ready = await fetch(`http://127.0.0.1:${agent.probePort}/readyz`);
     expect(ready.status).toBe(200);
+    // curl /metrics: the one sync is in the histogram and counted as Synced (an agent never reconciles).
+    const afterFirst = await agentSyncMetrics(agent, g, 'plant');
+    expect(afterFirst).toMatchObject({ synced: 1, failed: 0, durations: 1, reconciles: 0 });
+    expect(afterFirst.seconds).toBeGreaterThan(0);
 
     // Publishing the next commit moves the gateway and the report.
     const before = g.reports.length;
@@ -492,6 +513,7 @@ describe('ignition-sync agent on the real apiserver', () => {
       scans: ['projects'],
     });
     expect(g.reports.slice(before).map((r) => r.syncStatus)).toEqual(['Syncing', 'Synced']);
+    expect(await agentSyncMetrics(agent, g, 'plant')).toMatchObject({ synced: 2, durations: 2 });
     expect(
       await readFile(
         join(g.dataDir, 'projects/Demo/com.inductiveautomation.perspective/views/Main/view.json'),
@@ -642,6 +664,12 @@ describe('ignition-sync agent on the real apiserver', () => {
       (r) => r.syncStatus === 'Synced' && r.commit === commits.v1,
       { from },
     );
+    expect(await readyzOf(agent)).toBe(200);
+    // The initial-sync gate stays open: a later desired state that fails does not make the pod look unstarted.
+    from = g.reports.length;
+    await publish(g, 'plant', desiredState(g, 'plant', commits.v2, 'v2', { other: siteProfile() }));
+    await reportWhere(g, agent, 'Failed again', (r) => r.syncStatus === 'Failed', { from });
+    expect(await readyzOf(agent)).toBe(200);
 
     // Paused: a new commit is not synced; the report says Held and the data dir stays at v1.
     from = g.reports.length;
@@ -689,6 +717,28 @@ describe('ignition-sync agent on the real apiserver', () => {
     ).toBe(view('v2'));
     expect(await exists(join(g.dataDir, 'projects/Old'))).toBe(false);
     expect((await g.control.scans()).length).toBe(scansBefore);
+  });
+
+  it('a restart on a data dir at a last good commit: /readyz opens although the first attempt cannot sync', async () => {
+    const g = await setUpGateway('plant');
+    await publish(g, 'plant', desiredState(g, 'plant', commits.v1, 'v1', { site: siteProfile() }));
+    const first = await startAgent(g, 'plant', { [AgentEnv.syncProfile]: 'site' });
+    await reportWhere(g, first, 'Synced at v1', (r) => r.syncStatus === 'Synced' && r.commit === commits.v1);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toEqual({ code: 0, signal: null });
+
+    // The next desired state names a commit the repository does not have: the fetch fails (transient).
+    const missing = 'f'.repeat(40);
+    await publish(g, 'plant', desiredState(g, 'plant', missing, 'gone', { site: siteProfile() }));
+    const from = g.reports.length;
+    const second = await startAgent(g, 'plant', { [AgentEnv.syncProfile]: 'site' });
+    const failed = await reportWhere(g, second, 'Failed fetch', (r) => r.syncStatus === 'Failed', { from });
+    expect(failed).toMatchObject({ desiredCommit: missing, commit: commits.v1 });
+    // The gateway may start on v1, which is complete in its data dir; the agent says so and keeps retrying.
+    await waitFor('readyz 200 on the last good state', async () => (await readyzOf(second)) === 200);
+    expect(second.output()).toContain('"decision":"last-good-state"');
+    expect(await readFile(join(g.dataDir, 'projects/Demo/project.json'), 'utf8')).toBe(project('Demo'));
+    expect(await agentSyncMetrics(second, g, 'plant')).toMatchObject({ synced: 0, failed: 1, durations: 0 });
   });
 
   it('first boot: with the gateway not started yet, the first sync writes the files without gateway calls', async () => {
