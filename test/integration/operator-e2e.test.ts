@@ -36,6 +36,7 @@ import {
   startInjectedAgent,
 } from '../harness/operator/injected-agent.ts';
 import { writeKubeconfigFile } from '../harness/operator/kubeconfig-file.ts';
+import { type Exposition, scrapeMetrics } from '../harness/prometheus-text.ts';
 
 const SEED = new URL('../fixtures/manifests/seed/', import.meta.url);
 const WEBHOOK_KEY = 'operator-e2e-webhook-key';
@@ -151,7 +152,7 @@ async function waitAllSynced(namespace: string, name: string, commit: string, co
 async function startGateway(
   namespace: string,
   pod: KubeObject,
-): Promise<{ dataDir: string; pod: InjectedPod }> {
+): Promise<{ dataDir: string; pod: InjectedPod; startupProbeUrl: string; metricsUrl: string }> {
   const created = (await create(namespace, pod)) as unknown as InjectedPod;
   const dataDir = await mkdtemp(join(root, `${created.metadata.name}-data-`));
   const sim = await startGatewaySimulator({ dataDir, tokens: [`${API_TOKEN}:write`], scanDurationMs: 20 });
@@ -165,7 +166,7 @@ async function startGateway(
     gatewayUrl: sim.url,
   });
   agents.push(agent.process);
-  return { dataDir, pod: created };
+  return { dataDir, pod: created, startupProbeUrl: agent.startupProbeUrl, metricsUrl: agent.metricsUrl };
 }
 
 function startController(
@@ -213,7 +214,19 @@ const listening = (c: CliProcess) =>
     .then((l) => ({
       webhook: String(l.webhook),
       admission: String(l.admission),
+      probes: String(l.probes),
     }));
+
+/** The report `<pod>.sync-status` of a gateway pod, once it exists. */
+async function gatewayReport(namespace: string, pod: string): Promise<Record<string, unknown> | undefined> {
+  const cm = await client
+    .get<{ data?: Record<string, string> }>(
+      objectPath({ apiVersion: 'v1', plural: 'configmaps', namespace, name: gatewayReportName(pod) }),
+    )
+    .catch(() => undefined);
+  const text = cm?.data?.['status.json'];
+  return text === undefined ? undefined : (JSON.parse(text) as Record<string, unknown>);
+}
 
 async function postWebhook(base: string, namespace: string, name: string, ref: string): Promise<Response> {
   return fetch(`http://${base}${ControllerPaths.webhookPrefix}${namespace}/${name}`, {
@@ -227,6 +240,7 @@ let proveitRepo: FixtureRepo;
 let operatorNs: string;
 let admissionUrl: string;
 let webhookBase: string;
+let probesBase: string;
 let tag200: string;
 
 beforeAll(async () => {
@@ -252,6 +266,7 @@ beforeAll(async () => {
   controllers = [startController('controller-a', operatorNs, cert)];
   const a = await listening(controllers[0] as CliProcess);
   webhookBase = a.webhook;
+  probesBase = a.probes;
   admissionUrl = `https://${a.admission}${ControllerPaths.injectAgent}`;
   webhookConfigName = `ignition-sync-e2e-${process.pid}`;
   await client.request({
@@ -284,22 +299,58 @@ afterAll(async () => {
   expect(hung).toEqual([]);
 });
 
+/**
+ * `curl /metrics` on the leader after the ProveIt rollout: one accepted and one unauthorized delivery more
+ * than before, each of the five gateways reached both published commits once (10 lags), none behind,
+ * the work queue's depth is exported.
+ */
+async function expectControllerMetrics(ns: string, before: Exposition): Promise<void> {
+  const labels = { namespace: ns, ignition_sync: 'proveit-sync' };
+  const after = await waitFor('10 commit lags', async () => {
+    const m = await scrapeMetrics(`http://${probesBase}/metrics`);
+    return m.value('ignition_sync_commit_lag_seconds_count', labels) >= 10 ? m : undefined;
+  });
+  const delta = (name: string, l: Record<string, string>) => after.value(name, l) - before.value(name, l);
+  expect(delta('ignition_sync_webhook_requests_total', { verdict: 'accepted' })).toBe(1);
+  expect(
+    delta('ignition_sync_webhook_requests_total', { verdict: 'unauthorized', reason: 'Unauthorized' }),
+  ).toBe(1);
+  expect(after.value('ignition_sync_commit_lag_seconds_count', labels)).toBe(10);
+  expect(after.value('ignition_sync_commit_lag_seconds_sum', labels)).toBeGreaterThan(0);
+  expect(after.value('ignition_sync_gateways_behind', labels)).toBe(0);
+  expect(after.value('ignition_sync_gateways', { ...labels, sync_status: 'Synced' })).toBe(5);
+  expect(after.types.get('ignition_sync_work_queue_depth')).toBe('gauge');
+  expect(after.series('ignition_sync_work_queue_depth', { queue: 'ignitionsync' })).toHaveLength(1);
+  expect(delta('ignition_sync_reconcile_total', {})).toBeGreaterThan(0);
+}
+
 describe('operator end to end', () => {
   it('injects the sidecar into annotated pods only', async () => {
     const ns = await createTestNamespace(client, 'inject');
     const [sync] = await seedDocuments('my-sync.yaml');
     if (sync === undefined) throw new Error('no my-sync seed');
     await createIgnitionSync(ns, sync);
-    const annotated = (await create(
+    await secret(ns, 'git-token', { token: GIT_TOKEN });
+    await secret(ns, 'ignition-api-key', { apiKey: API_TOKEN });
+    const gw = await startGateway(
       ns,
       gatewayPod('gw', {
         'ignition-sync.io/inject': 'true',
         'ignition-sync.io/cr-name': 'my-sync',
         'ignition-sync.io/service-path': '.',
       }),
-    )) as unknown as InjectedPod;
+    );
+    const annotated = gw.pod;
     const sidecar = agentContainerOf(annotated);
     expect(sidecar?.restartPolicy).toBe('Always');
+    // The seed's repository is not reachable here, so nothing is published: the injected startup probe
+    // keeps failing and the kubelet would not start the gateway on its empty data dir.
+    expect(sidecar?.startupProbe?.httpGet?.path).toBe('/readyz');
+    await waitFor(
+      'the agent reports Pending',
+      async () => (await gatewayReport(ns, 'gw'))?.syncStatus === 'Pending',
+    );
+    expect((await fetch(gw.startupProbeUrl)).status).toBe(503);
     expect(sidecar?.volumeMounts).toContainEqual(
       expect.objectContaining({ name: 'data', mountPath: AgentDefaults.dataDir }),
     );
@@ -339,14 +390,31 @@ describe('operator end to end', () => {
       ),
     );
     await waitAllSynced(ns, 'proveit-sync', tag200, 5);
+    // Every sidecar's startup probe passed: the kubelet would now start each gateway container.
+    for (const g of gateways) expect((await fetch(g.startupProbeUrl)).status).toBe(200);
+    const before = await scrapeMetrics(`http://${probesBase}/metrics`);
 
     const next = await proveitRepo.commit({
       'services/area/projects/area/project.json': '{"title":"Area 2.0.1"}\n',
     });
     await proveitRepo.tag('2.0.1', next, { annotated: true });
+    const forged = await fetch(`http://${webhookBase}${ControllerPaths.webhookPrefix}${ns}/proveit-sync`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer not-the-key' },
+      body: JSON.stringify({ ref: '2.0.1' }),
+    });
+    expect(forged.status).toBe(401);
     const answer = await postWebhook(webhookBase, ns, 'proveit-sync', '2.0.1');
     expect(answer.status).toBe(202);
     const status = await waitAllSynced(ns, 'proveit-sync', next, 5);
+    await expectControllerMetrics(ns, before);
+    // Each agent's /metrics: its two syncs (2.0.0, then 2.0.1), both Synced.
+    for (const g of gateways) {
+      const m = await scrapeMetrics(g.metricsUrl);
+      const labels = { namespace: ns, ignition_sync: 'proveit-sync' };
+      expect(m.value('ignition_sync_sync_results_total', { ...labels, reason: 'Synced' })).toBe(2);
+      expect(m.value('ignition_sync_sync_duration_seconds_count', { ...labels, result: 'Synced' })).toBe(2);
+    }
     expect(status.resolvedCommit).toBe(next);
     expect(status.discoveredGateways?.map((g) => g.podName).sort()).toEqual([
       'area1',
@@ -499,6 +567,12 @@ describe('operator end to end', () => {
     // The new leader finishes the rollout: every gateway reported at the new commit, none half-synced.
     await waitAllSynced(ns, 'my-sync', second, 3);
     expect(b.webhook).not.toBe(webhookBase);
+    // The new leader did not see 1.0.1 being published: it reports no lag rather than a wrong one.
+    const metrics = await scrapeMetrics(`http://${b.probes}/metrics`);
+    const labels = { namespace: ns, ignition_sync: 'my-sync' };
+    expect(metrics.value('ignition_sync_gateways_behind', labels)).toBe(0);
+    expect(metrics.value('ignition_sync_gateways', { ...labels, sync_status: 'Synced' })).toBe(3);
+    expect(metrics.series('ignition_sync_commit_lag_seconds_count', labels)).toEqual([]);
     for (const g of gws) {
       expect(await readFile(join(g.dataDir, 'projects/app/project.json'), 'utf8')).toBe('{"v":2}\n');
       const state = JSON.parse(
