@@ -35,6 +35,7 @@ import {
   startSshGitServer,
 } from '../harness/git-servers/index.ts';
 import { createTestNamespace, issueServingCert, kubeConfigFor, waitFor } from '../harness/kube/index.ts';
+import { scrapeMetrics } from '../harness/prometheus-text.ts';
 
 // The controller in-process against the real apiserver: a file:// repository with annotated tags, an
 // IgnitionSync, SyncProfiles and plain annotated Pods (no kubelet: they stay Pending, which is fine). The
@@ -578,13 +579,22 @@ describe('ignition-sync controller on the real apiserver', () => {
     expect(cleared.metadata.annotations?.[IgnitionSyncAnnotations.requestedAt]).toBeUndefined();
     expect((await readDesired())?.commit).toBe(commits.v110);
 
-    const metrics = await (await fetch(`${probesUrl}/metrics`)).text();
-    expect(metrics).toMatch(/ignition_sync_webhook_requests_total\{verdict="accepted"\} 1/);
-    expect(metrics).toMatch(/ignition_sync_webhook_requests_total\{verdict="unauthorized"\} 1/);
-    expect(metrics).toMatch(/ignition_sync_reconcile_duration_seconds_count\{result="success"\} [1-9]/);
-    expect(metrics).toMatch(
-      /ignition_sync_gateways\{namespace="[^"]+",ignition_sync="plant",sync_status="Pending"\} 3/,
-    );
+    const metrics = await scrapeMetrics(`${probesUrl}/metrics`);
+    const plant = { ignition_sync: 'plant' };
+    expect(metrics.value('ignition_sync_webhook_requests_total', { verdict: 'accepted' })).toBe(1);
+    expect(
+      metrics.value('ignition_sync_webhook_requests_total', {
+        verdict: 'unauthorized',
+        reason: 'Unauthorized',
+      }),
+    ).toBe(1);
+    expect(
+      metrics.value('ignition_sync_reconcile_duration_seconds_count', { result: 'success' }),
+    ).toBeGreaterThan(0);
+    expect(metrics.value('ignition_sync_gateways', { ...plant, sync_status: 'Pending' })).toBe(3);
+    // None of the three gateways is at the commit published now.
+    expect(metrics.value('ignition_sync_gateways_behind', plant)).toBe(3);
+    expect(metrics.series('ignition_sync_work_queue_depth', { queue: 'ignitionsync' })).toHaveLength(1);
   });
 
   it('paused keeps the published commit while the ref moves, and releases it when unpaused', async () => {
