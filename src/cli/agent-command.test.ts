@@ -28,6 +28,22 @@ describe('ignition-sync agent: configuration', () => {
     expect(io.stderr()).not.toContain('IGNITION_SYNC_POD_NAME is not set');
   });
 
+  it('IGNITION_SYNC_PROBE_LISTEN (what the webhook injects) is validated like --probe-listen', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'agent-cli-'));
+    const io = memoryIo(dir, {
+      env: {
+        IGNITION_SYNC_POD_NAME: 'gw-0',
+        IGNITION_SYNC_POD_NAMESPACE: 'site1',
+        IGNITION_SYNC_POD_UID: 'uid',
+        IGNITION_SYNC_CR_NAME: 'plant',
+        IGNITION_SYNC_SERVICE_PATH: '.',
+        IGNITION_SYNC_PROBE_LISTEN: ':99999',
+      },
+    });
+    expect(await runCli(['agent', '--kubeconfig', join(dir, 'missing')], io.io)).toBe(2);
+    expect(io.stderr()).toContain('listen address ":99999" is not HOST:PORT');
+  });
+
   it('an unreadable kubeconfig is invalid input (exit 2)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'agent-cli-'));
     const io = memoryIo(dir, {

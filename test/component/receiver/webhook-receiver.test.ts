@@ -2,8 +2,10 @@ import { createHmac } from 'node:crypto';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createMetricsRegistry, IgnitionSyncMetrics } from '../../../src/observability/index.ts';
 import { createWebhookReceiver, type WebhookEvent } from '../../../src/webhooks/index.ts';
 import { captureLogger } from '../../harness/capture-logger.ts';
+import { parsePrometheusText } from '../../harness/prometheus-text.ts';
 
 const KEY = 'receiver-component-key';
 
@@ -11,10 +13,12 @@ let server: Server;
 let base: string;
 let events: WebhookEvent[];
 let log: ReturnType<typeof captureLogger>;
+let metrics: IgnitionSyncMetrics;
 
 beforeEach(async () => {
   events = [];
   log = captureLogger();
+  metrics = new IgnitionSyncMetrics(createMetricsRegistry({ defaultMetrics: false }));
   server = createServer(
     createWebhookReceiver({
       lookupSecret: async (ns, name) =>
@@ -25,6 +29,7 @@ beforeEach(async () => {
       },
       bodyLimitBytes: 1024,
       logger: log.logger,
+      metrics,
     }),
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -46,6 +51,35 @@ function signedGithub(body: string): Record<string, string> {
 }
 
 describe('webhook receiver over HTTP', () => {
+  it('counts every answer once by verdict and reason, refusals before the body is read included', async () => {
+    const url = `${base}/webhook/site1/proveit-sync`;
+    const body = JSON.stringify({ ref: 'refs/tags/2.0.0', after: 'a'.repeat(40), deleted: false });
+    const answers = await Promise.all([
+      fetch(url, { method: 'POST', headers: signedGithub(body), body }),
+      fetch(url, {
+        method: 'POST',
+        headers: { ...signedGithub(body), 'x-hub-signature-256': 'sha256=00' },
+        body,
+      }),
+      fetch(url, { method: 'GET' }),
+      fetch(`${base}/nope`, { method: 'POST', body: '{}' }),
+      fetch(url, { method: 'POST', headers: signedGithub('x'.repeat(2048)), body: 'x'.repeat(2048) }),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([202, 401, 405, 404, 413]);
+    const text = parsePrometheusText(await metrics.registry.metrics());
+    const counted = text
+      .series('ignition_sync_webhook_requests_total')
+      .map((s) => `${s.labels.verdict} ${s.labels.reason} ${s.value}`)
+      .sort();
+    expect(counted).toEqual([
+      'accepted  1',
+      'not_found NotFound 1',
+      'rejected MethodNotAllowed 1',
+      'rejected PayloadTooLarge 1',
+      'unauthorized Unauthorized 1',
+    ]);
+  });
+
   it('a signed GitHub tag push → 202 JSON with the ref; secrets and body are not logged', async () => {
     const body = JSON.stringify({ ref: 'refs/tags/2.0.0', after: 'a'.repeat(40), deleted: false });
     const res = await fetch(`${base}/webhook/site1/proveit-sync`, {
