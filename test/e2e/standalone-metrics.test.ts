@@ -46,8 +46,9 @@ beforeAll(async () => {
   env = await startProveitEnvironment();
   await env.writeConfig(
     GATEWAYS.map((name) => ({ name, profile: name === 'site' ? 'proveit-site' : 'proveit-area' })),
-    // One gateway at a time: the other two wait for the concurrency gate in every round.
-    { rateLimit: '{maxConcurrentSyncs: 1}' },
+    // One gateway at a time: the other two wait for the concurrency gate in every round; every start also
+    // takes a token of the start-rate limiter (10 per second, no burst).
+    { rateLimit: '{maxConcurrentSyncs: 1, maxSyncsPerMinute: 600, burstLimit: 1}' },
   );
   run = spawnCli(
     'run',
@@ -95,6 +96,7 @@ describe('ignition-sync run --listen serves /metrics', () => {
     expect(
       first.value('ignition_sync_rate_limit_wait_seconds_sum', { limiter: 'concurrency' }),
     ).toBeGreaterThan(0);
+    expect(first.value('ignition_sync_rate_limit_wait_seconds_count', { limiter: 'start_rate' })).toBe(3);
     expect(first.series('ignition_sync_webhook_requests_total')).toEqual([]);
 
     // Three deliveries: a forged signature, a ping, and a signed tag push that moves every gateway.
@@ -118,6 +120,7 @@ describe('ignition-sync run --listen serves /metrics', () => {
     expect(after.value('ignition_sync_commit_lag_seconds_count', SYNC)).toBe(6);
     expect(after.value('ignition_sync_gateways_behind', SYNC)).toBe(0);
     expect(after.value('ignition_sync_rate_limit_waits_total', { limiter: 'concurrency' })).toBe(4);
+    expect(after.value('ignition_sync_rate_limit_wait_seconds_count', { limiter: 'start_rate' })).toBe(6);
     const verdicts = after
       .series('ignition_sync_webhook_requests_total')
       .map((s) => [s.labels.verdict, s.labels.reason, s.value])
