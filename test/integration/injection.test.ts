@@ -232,7 +232,19 @@ describe('sidecar injection through the real apiserver', () => {
         [AgentEnv.dataDir]: AgentDefaults.dataDir,
         [AgentEnv.secretsDir]: AgentDefaults.secretsDir,
         [AgentEnv.workDir]: AgentDefaults.workDir,
+        [AgentEnv.probeListen]: ':8099',
       });
+      // The apiserver accepts and keeps the startup probe that gates the gateway container on the agent's
+      // initial sync (native sidecar), on the port the agent listens on; no readiness or liveness probe.
+      expect(agent?.ports).toEqual([{ name: 'igs-agent', containerPort: 8099, protocol: 'TCP' }]);
+      expect(agent?.startupProbe).toMatchObject({
+        httpGet: { path: '/readyz', port: 'igs-agent', scheme: 'HTTP' },
+        periodSeconds: 2,
+        failureThreshold: 900,
+        successThreshold: 1,
+      });
+      expect(agent?.readinessProbe).toBeUndefined();
+      expect(agent?.livenessProbe).toBeUndefined();
       const mounts = Object.fromEntries((agent?.volumeMounts ?? []).map((m) => [m.mountPath, m.name]));
       expect(mounts[AgentDefaults.dataDir]).toBe('data');
       expect(mounts[`${AgentDefaults.secretsDir}/git-sync-secret`]).toBe(
