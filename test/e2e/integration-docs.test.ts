@@ -313,6 +313,17 @@ describe('docs/integrations/argocd.md', () => {
     expect((await send({ ...req, method: 'GET' })).status).toBe(405);
   });
 
+  it('an Application without the git-ref annotation renders "<no value>", which the receiver refuses (400)', async () => {
+    const cm = yamlOf<{ data: Record<string, string> }>('argocd-notifications-cm');
+    const app = syncedApp(yamlOf('argocd-application'));
+    const meta = app.metadata as { annotations: Record<string, string> };
+    const { 'ignition-sync.io/git-ref': _, ...annotations } = meta.annotations;
+    const req = await argoRequest(templateOf(cm.data), { ...app, metadata: { ...meta, annotations } });
+    expect(JSON.parse(req.body)).toEqual({ ref: '<no value>' });
+    expect((await send(req)).status).toBe(400);
+    expect(accepted).toEqual([]);
+  });
+
   it('the whole-Application variant asks for the targetRevision (of a multi-source Application: of the source in spec.git.repo, else 200 ignored)', async () => {
     const fragment = parse(block('argocd-template-app').text) as Record<string, string>;
     const template = templateOf(fragment);
@@ -771,7 +782,6 @@ describe('docs/integrations/ignition-helm-chart.md (values shape; injection: tes
     for (const [alias, v] of Object.entries(values)) {
       expect(v.gateway?.podAnnotations, alias).toBeUndefined();
       expect(v.podAnnotations?.['ignition-sync.io/inject'], alias).toBe('true');
-      expect(v.podAnnotations?.['ignition-sync.io/gateway-name'], alias).toBe(alias);
     }
     const single = yamlOf<{ podAnnotations: Record<string, string> }>('chart-values-single');
     expect(single.podAnnotations['ignition-sync.io/inject']).toBe('true');
