@@ -21,7 +21,7 @@ import { buildDocRender, runDocRender } from '../harness/doc-render.ts';
 
 const DOCS = join(import.meta.dirname, '../../docs/integrations');
 const FILES = ['README.md', 'argocd.md', 'kargo.md', 'git-hosting.md', 'ignition-helm-chart.md'];
-const SERVICE = 'ignition-sync-controller.ignition-sync-system.svc:8443';
+const SERVICE = 'ignition-sync-webhook.ignition-sync-system.svc:8443';
 const SHA = '4f1c2b3a4d5e6f708192a3b4c5d6e7f8091a2b3c';
 
 // Each block id a test below checks. A new example without a check fails the first test.
