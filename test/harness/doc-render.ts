@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 // testenv/doc-render: a small Go program that renders Argo CD notification templates (text/template + sprig),
-// evaluates Argo CD trigger conditions and Kargo expressions (expr-lang) for test/e2e/integration-docs.test.ts.
+// evaluates Argo CD trigger conditions and Kargo expressions (expr-lang) for test/e2e/integration-docs*.test.ts.
 // Built once per source version into ~/.cache/ignition-sync/doc-render-<hash>/ (like testenv/build.sh).
 
 const execFileAsync = promisify(execFile);
