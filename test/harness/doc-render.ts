@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir, readFile, rename } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -40,7 +40,9 @@ export async function buildDocRender(): Promise<string> {
   if (await isExecutable(binary)) return binary;
   await mkdir(dir, { recursive: true });
   const go = await findGo();
-  await execFileAsync(go, ['build', '-o', `${binary}.tmp`, '.'], {
+  // Test files build it in parallel on a fresh machine: each writes its own file and renames it into place.
+  const partial = `${binary}.${randomUUID()}.tmp`;
+  await execFileAsync(go, ['build', '-o', partial, '.'], {
     cwd: SOURCE_DIR,
     env: {
       ...process.env,
@@ -49,7 +51,7 @@ export async function buildDocRender(): Promise<string> {
       GOFLAGS: '-trimpath -mod=readonly -buildvcs=false',
     },
   });
-  await rename(`${binary}.tmp`, binary);
+  await rename(partial, binary);
   return binary;
 }
 
