@@ -1,6 +1,6 @@
 // Part of `npm test`, before Vitest: makes sure what the tests run exists on this machine, so a missing tool fails
 // the run with one clear line instead of skipped tests or a wall of ENOENT errors.
-//   1. System tools the tests use (git with http-backend, the OpenSSH client, openssl, nss_wrapper).
+//   1. System tools the tests use (git with http-backend, the OpenSSH client, openssl, curl, nss_wrapper).
 //      Missing ones are installed with apt-get when running as root on Debian/Ubuntu; otherwise each is named
 //      with the command that installs it. IGNITION_SYNC_TEST_NO_INSTALL=1 turns the install off.
 //   2. The integration tier's kube-apiserver + etcd (testenv/build.sh: compiled once per machine, then cached).
@@ -61,6 +61,12 @@ const PREREQUISITES: readonly Prerequisite[] = [
     debianPackage: 'openssl',
     neededBy: 'the test certificates of the webhook and integration tests',
     present: () => onPath('openssl'),
+  },
+  {
+    what: 'curl',
+    debianPackage: 'curl',
+    neededBy: 'test/e2e/integration-docs.test.ts (runs the curl lines of docs/integrations)',
+    present: () => onPath('curl'),
   },
   {
     what: 'libnss_wrapper.so (nss_wrapper)',
