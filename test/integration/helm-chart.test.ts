@@ -734,3 +734,56 @@ describe('helm install, upgrade and uninstall on the real apiserver', () => {
     );
   });
 });
+
+describe('docs/install.md works as written', () => {
+  const blocks = async (): Promise<string[]> => {
+    const text = await readFile(join(CHART_DIR, '..', '..', '..', 'docs', 'install.md'), 'utf8');
+    return [...text.matchAll(/^( *)```yaml\n([\s\S]*?)^\1```$/gm)].map(([, indent = '', body = '']) =>
+      body.replace(new RegExp(`^${indent}`, 'gm'), ''),
+    );
+  };
+  const docsOf = (yaml: string) =>
+    parseAllDocuments(yaml).map((d) => d.toJS() as Record<string, unknown> & Partial<K8sObject>);
+
+  it('its IgnitionSync and SyncProfile are accepted by the apiserver (strict, dry run)', async () => {
+    const namespace = await createTestNamespace(client, 'helm-docs');
+    const objects = (await Promise.all((await blocks()).map(docsOf)))
+      .flat()
+      .filter((o) => o.apiVersion === 'sync.ignition.io/v1alpha1');
+    expect(objects.map((o) => o.kind)).toEqual(['IgnitionSync', 'SyncProfile']);
+    for (const o of objects) {
+      const plural = o.kind === 'IgnitionSync' ? 'ignitionsyncs' : 'syncprofiles';
+      await client.request({
+        method: 'POST',
+        path: `/apis/sync.ignition.io/v1alpha1/namespaces/${namespace}/${plural}`,
+        query: { dryRun: 'All', fieldValidation: 'Strict' },
+        body: { ...o, metadata: { ...o.metadata, namespace } },
+      });
+    }
+  });
+
+  it('its chart values render, and the Ignition chart annotations name the IgnitionSync and SyncProfile', async () => {
+    const all = (await blocks()).map(docsOf).map(([doc]) => doc ?? {});
+    const chartValues = all.filter((v) => 'image' in v || 'agent' in v);
+    expect(chartValues.length).toBe(2);
+    for (const values of chartValues) {
+      const text = JSON.stringify(values).replace('sha256:<64 hex digits>', DIGEST);
+      const objects = await render('ignition-sync', 'ignition-sync-system', JSON.parse(text) as object);
+      expect(objects.some((o) => o.kind === 'Deployment')).toBe(true);
+    }
+    const [gateway] = all.filter((v) => 'gateway' in v) as Array<{
+      gateway: { podAnnotations: Record<string, string> };
+    }>;
+    const names = Object.fromEntries(
+      (await blocks())
+        .flatMap(docsOf)
+        .filter((v) => v.apiVersion === 'sync.ignition.io/v1alpha1')
+        .map((o) => [o.kind, o.metadata?.name]),
+    );
+    expect(gateway?.gateway.podAnnotations).toEqual({
+      'ignition-sync.io/inject': 'true',
+      'ignition-sync.io/cr-name': names.IgnitionSync,
+      'ignition-sync.io/sync-profile': names.SyncProfile,
+    });
+  });
+});
