@@ -4,7 +4,7 @@
 // `helm install` / `helm upgrade` / `helm uninstall`.
 
 import { X509Certificate } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { buildInstallManifests } from '../../src/install/index.ts';
 import { isNotFound, KubeClient } from '../../src/kube/index.ts';
 import { CHART_DIR, ensureHelm, type HelmResult, runHelm } from '../harness/helm/index.ts';
 import { createTestNamespace, kubeConfigFor, waitFor } from '../harness/kube/index.ts';
+import { spawnCli } from '../harness/operator/cli-process.ts';
 
 interface K8sObject {
   apiVersion: string;
@@ -785,5 +786,67 @@ describe('docs/install.md works as written', () => {
       'ignition-sync.io/cr-name': names.IgnitionSync,
       'ignition-sync.io/sync-profile': names.SyncProfile,
     });
+  });
+});
+
+describe('the controller with the chart’s arguments', () => {
+  it('starts, becomes ready, takes the Lease the chart names, and serves admission with the chart’s certificate', async () => {
+    const namespace = await createTestNamespace(client, 'helm-run');
+    const objects = await render('plant', namespace);
+    const deployment = one<Deployment>(objects, 'Deployment');
+    const c = controllerOf(deployment);
+    const secret = one<K8sObject & { data: Record<string, string> }>(objects, 'Secret');
+    const certDir = c.volumeMounts.find((m) => m.name === 'webhook-tls')?.mountPath ?? '';
+    const tlsDir = join(stateDir, `tls-${namespace}`);
+    await mkdir(tlsDir);
+    for (const key of ['tls.crt', 'tls.key'])
+      await writeFile(join(tlsDir, key), Buffer.from(secret.data[key] ?? '', 'base64'), { mode: 0o600 });
+    // The pod's view, moved to this machine: addresses on 127.0.0.1 with free ports, the Secret's files in a
+    // folder of the test, $(POD_NAME) expanded as the kubelet does.
+    const args = c.args.map((a) =>
+      a
+        .replace(/^(--listen|--probe-listen|--admission-listen)=0\.0\.0\.0:\d+$/, '$1=127.0.0.1:0')
+        .replace(`=${certDir}/`, `=${tlsDir}/`)
+        .replace('$(POD_NAME)', 'plant-controller-0'),
+    );
+    const kubeconfig = join(stateDir, `kubeconfig-${namespace}.json`);
+    await writeFile(kubeconfig, kubeConfigFor(inject('kube')).exportConfig(), { mode: 0o600 });
+    const controller = spawnCli('controller', [...args, '--kubeconfig', kubeconfig], {});
+    try {
+      const listening = await controller.waitForLog('listening', (l) => l.msg === 'controller listening');
+      const probes = String(listening.probes);
+      await waitFor('readyz 200', async () => (await fetch(`http://${probes}/readyz`)).status === 200);
+      const leaseName = flag(c, '--leader-election-id');
+      const lease = await waitFor('the Lease held', async () => {
+        const got = await client
+          .get<{ spec: { holderIdentity?: string } }>(
+            `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases/${leaseName}`,
+          )
+          .catch(() => undefined);
+        return got?.spec.holderIdentity === undefined ? undefined : got;
+      });
+      expect(lease.spec.holderIdentity).toBe('plant-controller-0');
+      // The apiserver's view of the admission server: trust only the caBundle, expect the Service's DNS name.
+      const webhook = webhookOf(objects);
+      const [host, port] = String(listening.admission).split(':');
+      const authorized = await new Promise<boolean>((resolve, reject) => {
+        const socket = connect(
+          {
+            host,
+            port: Number(port),
+            servername: `${webhook.clientConfig.service.name}.${namespace}.svc`,
+            ca: Buffer.from(webhook.clientConfig.caBundle ?? '', 'base64'),
+          },
+          () => {
+            resolve(socket.authorized);
+            socket.end();
+          },
+        );
+        socket.once('error', reject);
+      });
+      expect(authorized).toBe(true);
+    } finally {
+      await controller.stop();
+    }
   });
 });
