@@ -790,7 +790,7 @@ describe('docs/install.md works as written', () => {
 });
 
 describe('the controller with the chart’s arguments', () => {
-  it('starts, becomes ready, takes the Lease the chart names, and serves admission with the chart’s certificate', async () => {
+  it('both replicas start and become ready, one holds the chart’s Lease, and each serves admission with the chart’s certificate', async () => {
     const namespace = await createTestNamespace(client, 'helm-run');
     const objects = await render('plant', namespace);
     const deployment = one<Deployment>(objects, 'Deployment');
@@ -801,21 +801,56 @@ describe('the controller with the chart’s arguments', () => {
     await mkdir(tlsDir);
     for (const key of ['tls.crt', 'tls.key'])
       await writeFile(join(tlsDir, key), Buffer.from(secret.data[key] ?? '', 'base64'), { mode: 0o600 });
-    // The pod's view, moved to this machine: addresses on 127.0.0.1 with free ports, the Secret's files in a
-    // folder of the test, $(POD_NAME) expanded as the kubelet does.
-    const args = c.args.map((a) =>
-      a
-        .replace(/^(--listen|--probe-listen|--admission-listen)=0\.0\.0\.0:\d+$/, '$1=127.0.0.1:0')
-        .replace(`=${certDir}/`, `=${tlsDir}/`)
-        .replace('$(POD_NAME)', 'plant-controller-0'),
-    );
     const kubeconfig = join(stateDir, `kubeconfig-${namespace}.json`);
     await writeFile(kubeconfig, kubeConfigFor(inject('kube')).exportConfig(), { mode: 0o600 });
-    const controller = spawnCli('controller', [...args, '--kubeconfig', kubeconfig], {});
+    // Each pod's view, moved to this machine: addresses on 127.0.0.1 with free ports, the Secret's files in a
+    // folder of the test, $(POD_NAME) expanded as the kubelet does.
+    const pods = Array.from({ length: deployment.spec.replicas }, (_, i) => `plant-controller-${i}`);
+    expect(pods.length).toBe(2);
+    const replicas = pods.map((pod) =>
+      spawnCli(
+        pod,
+        [
+          ...c.args.map((a) =>
+            a
+              .replace(/^(--listen|--probe-listen|--admission-listen)=0\.0\.0\.0:\d+$/, '$1=127.0.0.1:0')
+              .replace(`=${certDir}/`, `=${tlsDir}/`)
+              .replace('$(POD_NAME)', pod),
+          ),
+          '--kubeconfig',
+          kubeconfig,
+        ],
+        {},
+      ),
+    );
     try {
-      const listening = await controller.waitForLog('listening', (l) => l.msg === 'controller listening');
-      const probes = String(listening.probes);
-      await waitFor('readyz 200', async () => (await fetch(`http://${probes}/readyz`)).status === 200);
+      const webhook = webhookOf(objects);
+      for (const replica of replicas) {
+        const listening = await replica.waitForLog('listening', (l) => l.msg === 'controller listening');
+        // Ready without the Lease too: a rolling update (maxUnavailable 0) and the PDB count on both replicas.
+        await waitFor(
+          `${replica.name} readyz 200`,
+          async () => (await fetch(`http://${String(listening.probes)}/readyz`)).status === 200,
+        );
+        // The apiserver's view of the admission server: trust only the caBundle, expect the Service's DNS name.
+        const [host, port] = String(listening.admission).split(':');
+        const authorized = await new Promise<boolean>((resolve, reject) => {
+          const socket = connect(
+            {
+              host,
+              port: Number(port),
+              servername: `${webhook.clientConfig.service.name}.${namespace}.svc`,
+              ca: Buffer.from(webhook.clientConfig.caBundle ?? '', 'base64'),
+            },
+            () => {
+              resolve(socket.authorized);
+              socket.end();
+            },
+          );
+          socket.once('error', reject);
+        });
+        expect(authorized, replica.name).toBe(true);
+      }
       const leaseName = flag(c, '--leader-election-id');
       const lease = await waitFor('the Lease held', async () => {
         const got = await client
@@ -825,28 +860,9 @@ describe('the controller with the chart’s arguments', () => {
           .catch(() => undefined);
         return got?.spec.holderIdentity === undefined ? undefined : got;
       });
-      expect(lease.spec.holderIdentity).toBe('plant-controller-0');
-      // The apiserver's view of the admission server: trust only the caBundle, expect the Service's DNS name.
-      const webhook = webhookOf(objects);
-      const [host, port] = String(listening.admission).split(':');
-      const authorized = await new Promise<boolean>((resolve, reject) => {
-        const socket = connect(
-          {
-            host,
-            port: Number(port),
-            servername: `${webhook.clientConfig.service.name}.${namespace}.svc`,
-            ca: Buffer.from(webhook.clientConfig.caBundle ?? '', 'base64'),
-          },
-          () => {
-            resolve(socket.authorized);
-            socket.end();
-          },
-        );
-        socket.once('error', reject);
-      });
-      expect(authorized).toBe(true);
+      expect(pods).toContain(lease.spec.holderIdentity);
     } finally {
-      await controller.stop();
+      await Promise.all(replicas.map((r) => r.stop()));
     }
   });
 });
