@@ -221,6 +221,37 @@ describe('helm lint and the values schema', () => {
   });
 });
 
+describe('as a dependency of an umbrella chart', () => {
+  it('renders with the parent’s global values and values under its key', async () => {
+    const umbrella = join(stateDir, 'plant-platform');
+    await mkdir(umbrella);
+    await writeFile(
+      join(umbrella, 'Chart.yaml'),
+      stringify({
+        apiVersion: 'v2',
+        name: 'plant-platform',
+        version: '1.0.0',
+        dependencies: [{ name: 'ignition-sync', version: '0.1.0', repository: `file://${CHART_DIR}` }],
+      }),
+    );
+    await writeFile(
+      join(umbrella, 'values.yaml'),
+      stringify({
+        global: { imageRegistry: 'registry.plant.internal' },
+        'ignition-sync': { controller: { replicas: 3 } },
+      }),
+    );
+    const build = await helmRun(['dependency', 'build', umbrella]);
+    expect(build.code, build.stderr).toBe(0);
+    const result = await helmRun(['template', 'platform', umbrella, '--namespace', 'ops']);
+    expect(result.code, result.stderr).toBe(0);
+    const objects = parseAllDocuments(result.stdout)
+      .map((d) => d.toJS() as K8sObject | null)
+      .filter((o): o is K8sObject => o !== null);
+    expect(one<Deployment>(objects, 'Deployment').spec.replicas).toBe(3);
+  });
+});
+
 describe('helm template with the default values', () => {
   let objects: K8sObject[];
   beforeAll(async () => {
