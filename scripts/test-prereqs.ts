@@ -4,6 +4,7 @@
 //      Missing ones are installed with apt-get when running as root on Debian/Ubuntu; otherwise each is named
 //      with the command that installs it. IGNITION_SYNC_TEST_NO_INSTALL=1 turns the install off.
 //   2. The integration tier's kube-apiserver + etcd (testenv/build.sh: compiled once per machine, then cached).
+//   3. The `helm` CLI of the chart tests (testenv/build-helm.sh: compiled once per machine, then cached).
 import { execFile, spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
@@ -126,4 +127,11 @@ async function ensureControlPlane(): Promise<boolean> {
   return code === 0;
 }
 
-if (!(await ensureSystemTools()) || !(await ensureControlPlane())) process.exit(1);
+/** testenv/build-helm.sh, like the control plane: progress lines, one line when Go is missing. */
+async function ensureHelm(): Promise<boolean> {
+  const code = await run('bash', [join(import.meta.dirname, '..', 'testenv', 'build-helm.sh')]);
+  if (code !== 0) process.stderr.write(`test-prereqs: building helm failed (exit ${code})\n`);
+  return code === 0;
+}
+
+if (!(await ensureSystemTools()) || !(await ensureControlPlane()) || !(await ensureHelm())) process.exit(1);

@@ -1,5 +1,6 @@
 // Public API of the install manifests: the objects `ignition-sync manifests` prints and deploy/manifests/ holds.
 
+export { type ChartPolicy, chartPolicy } from './chart-policy.ts';
 export {
   buildInstallManifests,
   type InstallOptions,
